@@ -1,0 +1,1 @@
+"""Form definitions, field types and validation rules. No Qt, no database."""

@@ -1,0 +1,1 @@
+"""The offline replica, change tracking, and (later) the sync engine. No Qt."""
