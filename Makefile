@@ -1,0 +1,53 @@
+# Kabar: two commands on a fresh machine — `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.kabar-installed
+TS := $(wildcard resources/translations/*.ts)
+QM := $(TS:.ts=.qm)
+DEMO_DIR ?= demo-data
+
+.PHONY: all setup translations demo test lint check-imports bench clean
+
+all: test
+
+# The venv is (re)built from pyproject.toml; nothing depends on a hand install.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(STAMP) translations
+
+resources/translations/%.qm: resources/translations/%.ts $(STAMP)
+	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
+
+translations: $(QM)
+
+demo: setup
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] && [ -z "$$QT_QPA_PLATFORM" ]; then \
+	  echo "Kabar: no display found on this machine."; \
+	  echo "  To see the app in a virtual screen:  xvfb-run -s '-screen 0 1366x768x24' make demo"; \
+	  echo "  To run it without a screen:          QT_QPA_PLATFORM=offscreen make demo"; \
+	  echo "Running the demo headless now (window drawn offscreen, then closed):"; \
+	  QT_QPA_PLATFORM=offscreen $(PY) -m desktop --data-dir $(DEMO_DIR) --demo --quit-when-idle; \
+	else \
+	  $(PY) -m desktop --data-dir $(DEMO_DIR) --demo; \
+	fi
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy forms sync
+	$(VENV)/bin/lint-imports
+
+test: setup lint
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+bench: setup
+	$(PY) -m benchmarks.save
+	$(PY) -m benchmarks.startup
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info resources/translations/*.qm .pytest_cache .mypy_cache .ruff_cache
