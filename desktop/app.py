@@ -1,0 +1,224 @@
+"""Kabar's entry point: arguments, QApplication, translators, the store, then the main window.
+
+Start-up time matters on old laptops: nothing that can wait (dialogs not shown, openpyxl,
+a month other than the visible one) is imported or queried before the window is idle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop.i18n import LANGS, Translations
+from desktop.settings_keys import FACILITY, LANG, OFFICER
+from desktop.worker import Operations
+
+log = logging.getLogger(__name__)
+
+AskDamaged = Callable[[Any, str], str]
+FirstRun = Callable[[Any], bool]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="kabar", description="Kabar: laporan harian puskesmas")
+    parser.add_argument("--data-dir", type=Path, default=None, help="folder data Kabar")
+    parser.add_argument("--lang", choices=LANGS, default=None, help="bahasa tampilan (id/en)")
+    parser.add_argument("--demo", action="store_true", help="isi contoh data bila masih kosong")
+    parser.add_argument("--quit-when-idle", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def default_data_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("Kabar", appauthor=False))
+
+
+def read_rss_kb() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    import psutil  # not Linux: psutil is a dev dependency, as is the benchmark using this
+
+    return int(psutil.Process().memory_info().rss // 1024)
+
+
+def open_store(data_dir: Path, ask: AskDamaged, lang: str) -> Any | None:
+    """Open the store; a damaged file is restored or set aside as the user chooses. None: quit."""
+    from desktop.damaged import apply_choice
+    from sync.store import Store, StoreDamagedError
+
+    while True:
+        try:
+            return Store.open(data_dir)
+        except StoreDamagedError as exc:
+            log.warning("damaged data file %s (%s)", exc.path, exc.detail)
+            if not apply_choice(ask(exc, lang), exc, data_dir):
+                return None
+
+
+def ask_first_run(store: Any) -> bool:
+    from desktop.firstrun import FirstRunDialog
+
+    return FirstRunDialog(store).exec() == FirstRunDialog.DialogCode.Accepted
+
+
+def show_fatal(message: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Critical, "Kabar", message)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.exec()
+
+
+class Launch:
+    """Everything ``main`` sets up, kept for the event loop and for tests."""
+
+    def __init__(self, store: Any, translations: Translations, window: Any) -> None:
+        self.store = store
+        self.translations = translations
+        self.window = window
+
+    def close(self) -> None:
+        self.window.session.ops.wait()
+        self.store.close()
+
+
+def launch(
+    args: argparse.Namespace,
+    *,
+    ask_damaged: AskDamaged | None = None,
+    first_run: FirstRun = ask_first_run,
+    translations_dir: Path | None = None,
+    today: Callable[[], Any] | None = None,
+) -> Launch | None:
+    """Build everything up to a shown main window (no event loop). None: the user quit."""
+    from desktop.damaged import ask_with_dialog
+    from sync.store import StoreError
+
+    translations = Translations(translations_dir)
+    translations.install(args.lang or "id")
+    data_dir = args.data_dir or default_data_dir()
+    try:
+        store = open_store(data_dir, ask_damaged or ask_with_dialog, translations.lang)
+    except StoreError as exc:
+        show_fatal(exc.message.get(translations.lang))
+        return None
+    if store is None:
+        return None
+    try:
+        return _launch_with_store(args, store, translations, first_run, today)
+    except BaseException:
+        store.close()
+        raise
+
+
+def _launch_with_store(
+    args: argparse.Namespace,
+    store: Any,
+    translations: Translations,
+    first_run: FirstRun,
+    today: Callable[[], Any] | None,
+) -> Launch | None:
+    from desktop.mainwindow import MainWindow
+    from desktop.session import Session
+    from forms.loader import builtin_forms
+
+    saved_lang = store.get_setting(LANG)
+    if args.lang is None and saved_lang in LANGS and saved_lang != translations.lang:
+        translations.install(saved_lang)
+    if not store.org_units():
+        store.load_demo_org_units()
+    forms = builtin_forms()
+    for form in forms:
+        store.register_form(form)
+
+    facility = store.get_setting(FACILITY)
+    officer = store.get_setting(OFFICER)
+    if args.demo or args.quit_when_idle:
+        facility, officer = _headless_defaults(store, facility, officer, demo=args.demo)
+    if not facility or store.org_unit(facility) is None or not officer:
+        if not first_run(store):
+            store.close()
+            return None
+        facility, officer = store.get_setting(FACILITY), store.get_setting(OFFICER)
+    unit = store.org_unit(facility)
+    if args.demo:
+        from desktop.demo import seed_demo
+
+        seed_demo(store, facility, forms)
+
+    ops = Operations()
+    session = Session(store, forms, facility, unit.name, officer, translations, ops)
+    if today is not None:
+        session.today = today
+    window = MainWindow(session)
+    window.show()
+    window.start()
+    return Launch(store, translations, window)
+
+
+def _headless_defaults(
+    store: Any, facility: str | None, officer: str | None, *, demo: bool
+) -> tuple[str, str]:
+    """The demo and the benchmark run without anyone to answer the first-run dialog."""
+    if not facility or store.org_unit(facility) is None:
+        facility = next(u.code for u in store.org_units() if u.level == "puskesmas")
+        if demo:
+            store.set_setting(FACILITY, facility)
+    if not officer:
+        officer = "Petugas Demo"
+        if demo:
+            store.set_setting(OFFICER, officer)
+    return facility, officer
+
+
+def _announce_idle(launched: Launch, app: QApplication) -> None:
+    ops = launched.window.session.ops
+    done = False
+
+    def report() -> None:
+        nonlocal done
+        if done:
+            return
+        if ops.pending:
+            return  # called again by ops.idle
+        done = True
+        facility = launched.window.session.facility_code
+        line = json.dumps({"rss_kb": read_rss_kb(), "facility": facility})
+        print("KABAR_IDLE " + line, flush=True)
+        app.quit()
+
+    ops.idle.connect(report)
+    QTimer.singleShot(0, report)
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = parse_args(argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("Kabar")
+    app.setOrganizationName("Kabar")
+    from desktop.style import apply_style
+
+    apply_style(app)
+    launched = launch(args)
+    if launched is None:
+        return 0
+    if args.quit_when_idle:
+        _announce_idle(launched, app)
+    try:
+        return app.exec()
+    finally:
+        launched.close()

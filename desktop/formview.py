@@ -1,0 +1,213 @@
+"""The entry form generated from one FormDefinition: sections as group boxes in a scroll area.
+
+It holds the day's loaded values, tells which fields the user changed, and re-validates on every
+edit (type errors from parsing, rule errors/warnings from ``forms.validate``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.fieldedit import FieldEdit
+from forms.model import FormDefinition, Issue, Severity, Text, Value
+from forms.validate import validate
+
+TYPE_RULE_PREFIX = "type:"
+
+
+class FormView(QScrollArea):
+    """One tab of the main window."""
+
+    edited = Signal()  # the user changed a value
+    issues_changed = Signal()
+    copy_requested = Signal(str)  # field code
+    history_requested = Signal(str)  # field code
+    finished = Signal()  # Enter on the last field
+
+    def __init__(self, form: FormDefinition, lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = form
+        self.lang = lang
+        self.loaded: dict[str, Value] = {}
+        self.previous: dict[str, Value] = {}
+        self.history: dict[str, list[Value]] = {}
+        self.status = "kosong"
+        #: after a "Tandai lengkap" attempt, required-missing errors are shown too
+        self.complete_check = False
+        self.issues: list[Issue] = []
+        self.edits: dict[str, FieldEdit] = {}
+        self._groups: list[tuple[QGroupBox, Text]] = []
+
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(8, 8, 8, 8)
+        column.setSpacing(10)
+        for section in form.sections:
+            box = QGroupBox(section.title.get(lang), body)
+            grid = QGridLayout(box)
+            grid.setHorizontalSpacing(8)
+            grid.setVerticalSpacing(4)
+            grid.setColumnStretch(4, 1)
+            for row, field in enumerate(section.fields):
+                fe = FieldEdit(field, lang, box)
+                fe.edited.connect(self._on_edited)
+                fe.copy_requested.connect(self.copy_requested)
+                fe.history_requested.connect(self.history_requested)
+                fe.editor.installEventFilter(self)
+                grid.addWidget(fe.label, row, 0)
+                grid.addWidget(fe.editor, row, 1)
+                grid.addWidget(fe.unit, row, 2)
+                if fe.copy_button is not None:
+                    grid.addWidget(fe.copy_button, row, 3)
+                grid.addWidget(fe.message, row, 4)
+                self.edits[field.code] = fe
+            column.addWidget(box)
+            self._groups.append((box, section.title))
+        column.addStretch(1)
+        self.setWidget(body)
+        self._order = [f.code for f in form.fields]
+
+    # -- language ------------------------------------------------------------------------
+
+    def retranslate(self, lang: str) -> None:
+        self.lang = lang
+        for box, title in self._groups:
+            box.setTitle(title.get(lang))
+        for fe in self.edits.values():
+            fe.retranslate(lang)
+
+    # -- the day's data ------------------------------------------------------------------
+
+    def set_day(
+        self,
+        values: dict[str, Value],
+        status: str,
+        previous: dict[str, Value],
+        history: dict[str, list[Value]],
+    ) -> None:
+        self.loaded = dict(values)
+        self.previous = dict(previous)
+        self.history = dict(history)
+        self.status = status
+        self.complete_check = False
+        for code, fe in self.edits.items():
+            fe.set_value(values.get(code))
+        self.revalidate()
+
+    def values(self) -> dict[str, Value]:
+        """Every field's last good value (a field with a type error keeps its loaded value)."""
+        out: dict[str, Value] = {}
+        for code, fe in self.edits.items():
+            out[code] = self.loaded.get(code) if fe.type_error is not None else fe.value
+        return out
+
+    def dirty_values(self) -> dict[str, Value]:
+        """The good values that differ from what was loaded or last saved."""
+        return {
+            code: fe.value
+            for code, fe in self.edits.items()
+            if fe.type_error is None and not _same(fe.value, self.loaded.get(code))
+        }
+
+    def mark_saved(self, saved: dict[str, Value], status: str) -> None:
+        self.loaded.update(saved)
+        self.status = status
+
+    def type_errors(self) -> list[str]:
+        return [code for code, fe in self.edits.items() if fe.type_error is not None]
+
+    # -- validation ----------------------------------------------------------------------
+
+    def revalidate(self) -> list[Issue]:
+        issues = [
+            Issue(TYPE_RULE_PREFIX + code, Severity.ERROR, (code,), self._type_message(code))
+            for code in self.type_errors()
+        ]
+        issues += validate(
+            self.form,
+            self.values(),
+            previous=self.previous,
+            history=self.history,
+            complete=self.complete_check,
+        )
+        self.issues = issues
+        per_field: dict[str, list[Issue]] = {code: [] for code in self.edits}
+        for issue in issues:
+            if issue.rule_id.startswith(TYPE_RULE_PREFIX):
+                continue  # the field shows its own type error
+            for code in issue.fields:
+                if code in per_field:
+                    per_field[code].append(issue)
+        for code, fe in self.edits.items():
+            fe.set_issues(per_field[code])
+        self.issues_changed.emit()
+        return issues
+
+    def _type_message(self, code: str) -> Text:
+        fe = self.edits[code]
+        err = fe.type_error
+        assert err is not None
+        label = fe.field.label
+        return Text(f"{label.id}: {err.id}", f"{label.get('en')}: {err.get('en')}")
+
+    def _on_edited(self, code: str) -> None:
+        self.revalidate()
+        self.edited.emit()
+
+    # -- focus and keyboard --------------------------------------------------------------
+
+    def focus_field(self, code: str) -> None:
+        fe = self.edits[code]
+        self.ensureWidgetVisible(fe.editor)
+        fe.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        if hasattr(fe.editor, "selectAll"):
+            fe.editor.selectAll()
+
+    def focus_first(self) -> None:
+        self.focus_field(self._order[0])
+
+    def focused_code(self) -> str | None:
+        for code, fe in self.edits.items():
+            if fe.editor.hasFocus():
+                return code
+        return None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress:
+            key_event: Any = event
+            assert isinstance(key_event, QKeyEvent)
+            if (
+                key_event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and (key_event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+                == Qt.KeyboardModifier.NoModifier
+            ):
+                self._advance(watched)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _advance(self, watched: QObject) -> None:
+        codes = [c for c in self._order if self.edits[c].editor is watched]
+        if not codes:
+            return
+        index = self._order.index(codes[0])
+        if index + 1 < len(self._order):
+            self.focus_field(self._order[index + 1])
+        else:
+            self.finished.emit()
+
+
+def _same(a: Value, b: Value) -> bool:
+    return type(a) is type(b) and a == b

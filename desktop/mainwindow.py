@@ -1,0 +1,619 @@
+"""The main window: header, status calendar, one generated form per tab, summary, status bar.
+
+It only wires the parts together and owns the day being edited; slow work goes through
+``session.ops`` and unsaved figures are always saved as a draft before they could be lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, QLocale, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.actions import Actions
+from desktop.calendar import LENGKAP, CalendarPanel, to_date, to_qdate
+from desktop.formview import FormView
+from desktop.session import Session
+from desktop.statusbar import StatusBar
+from desktop.summary import SummaryPanel
+from forms.model import FormDefinition, Severity, Text, Value
+
+log = logging.getLogger(__name__)
+
+AUTOSAVE_MS = 20000  # a draft is written this long after the last keystroke (power cuts)
+STATUS_MARKS = {"kosong": "", "draf": " •", "lengkap": " ✓"}
+
+
+class MainWindow(QMainWindow):
+    day_loaded = Signal(object)  # the date now shown
+    saved = Signal(object)  # list of SaveResult
+    statuses_loaded = Signal()
+    completed = Signal(str)  # form id marked complete
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.day: date = session.today()
+        self._generation = 0
+        self._loading = False
+        self._closing = False
+        self._close_anyway = False
+        self._restore_focus: str | None = None
+        self.history_dialog: Any = None
+        self.series_dialog: Any = None
+        self.last_error = ""
+
+        self.setObjectName("mainWindow")
+        self.actions_ = Actions(self)
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+
+        # header
+        self.facility_label = QLabel(session.facility_name, self)
+        self.facility_label.setObjectName("facilityName")
+        self.date_label = QLabel(self)
+        self.date_label.setObjectName("dayTitle")
+        self.day_status_label = QLabel(self)
+        self.officer_label = QLabel(self)
+        self.notice_label = QLabel(self)  # refusals such as a future date
+        self.notice_label.setObjectName("notice")
+        self.notice_label.hide()
+
+        # left column
+        self.calendar_panel = CalendarPanel(self)
+        self.calendar = self.calendar_panel.calendar
+        self.calendar.setSelectedDate(to_qdate(self.day))
+        self.summary = SummaryPanel(self)
+
+        # forms
+        self.tabs = QTabWidget(self)
+        self.views: list[FormView] = []
+        for form in session.forms:
+            view = FormView(form, session.lang, self.tabs)
+            view.edited.connect(self._on_edited)
+            view.issues_changed.connect(self._refresh_summary)
+            view.copy_requested.connect(self.copy_from_yesterday)
+            view.history_requested.connect(self.show_history)
+            view.finished.connect(self._on_form_finished)
+            self.tabs.addTab(view, "")
+            self.views.append(view)
+        self.save_button = QPushButton(self)
+        self.save_button.setObjectName("saveButton")
+        self.complete_button = QPushButton(self)
+        self.complete_button.setObjectName("completeButton")
+
+        self._layout()
+        self._connect()
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.timeout.connect(lambda: self.save(reason="auto"))
+        self.retranslate()
+        self.resize(1366, 740)
+
+    # -- construction --------------------------------------------------------------------
+
+    def _layout(self) -> None:
+        header = QHBoxLayout()
+        names = QVBoxLayout()
+        names.addWidget(self.facility_label)
+        names.addWidget(self.officer_label)
+        header.addLayout(names, 1)
+        day = QVBoxLayout()
+        day.addWidget(self.date_label, 0, Qt.AlignmentFlag.AlignRight)
+        day.addWidget(self.day_status_label, 0, Qt.AlignmentFlag.AlignRight)
+        header.addLayout(day)
+
+        left = QWidget(self)
+        left_column = QVBoxLayout(left)
+        left_column.setContentsMargins(0, 0, 0, 0)
+        left_column.addWidget(self.calendar_panel)
+        left_column.addWidget(self.summary, 1)
+        left.setMinimumWidth(300)
+        left.setMaximumWidth(380)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.complete_button)
+        right = QWidget(self)
+        right_column = QVBoxLayout(right)
+        right_column.setContentsMargins(0, 0, 0, 0)
+        right_column.addWidget(self.notice_label)
+        right_column.addWidget(self.tabs, 1)
+        right_column.addLayout(buttons)
+
+        splitter = QSplitter(self)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(8, 4, 8, 4)
+        column.addLayout(header)
+        column.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+
+    def _connect(self) -> None:
+        a = self.actions_
+        a.save.triggered.connect(lambda: self.save(reason="manual"))
+        a.complete.triggered.connect(self.mark_complete)
+        a.prev_day.triggered.connect(lambda: self.go_to(self.day - timedelta(days=1)))
+        a.next_day.triggered.connect(lambda: self.go_to(self.day + timedelta(days=1)))
+        a.today.triggered.connect(lambda: self.go_to(self.session.today()))
+        a.copy_field.triggered.connect(lambda: self.copy_from_yesterday(None))
+        a.copy_all.triggered.connect(self.copy_all_stock)
+        a.history.triggered.connect(lambda: self.show_history(None))
+        a.series.triggered.connect(self.show_series)
+        a.export.triggered.connect(self.export)
+        a.facility.triggered.connect(self.change_facility)
+        a.quit.triggered.connect(self.close)
+        a.lang_id.triggered.connect(lambda: self.set_language("id"))
+        a.lang_en.triggered.connect(lambda: self.set_language("en"))
+        a.keys.triggered.connect(self.show_keys)
+        self.save_button.clicked.connect(lambda: self.save(reason="manual"))
+        self.complete_button.clicked.connect(self.mark_complete)
+        self.calendar.clicked.connect(self._on_calendar_clicked)
+        self.calendar.activated.connect(self._on_calendar_clicked)
+        self.calendar.page_shown.connect(lambda first, last: self.refresh_statuses())
+        self.summary.field_activated.connect(self.focus_field)
+        self.tabs.currentChanged.connect(lambda _i: self._refresh_summary())
+        self.session.ops.error.connect(self.show_error)
+        self.session.ops.idle.connect(self._on_ops_idle)
+        self.session.translations.changed.connect(self._on_language_changed)
+
+    def start(self) -> None:
+        """After show: load the visible month's statuses and today's figures."""
+        self.refresh_statuses()
+        self._load_day()
+
+    # -- helpers -------------------------------------------------------------------------
+
+    @property
+    def lang(self) -> str:
+        return self.session.lang
+
+    def current_view(self) -> FormView:
+        view = self.tabs.currentWidget()
+        assert isinstance(view, FormView)
+        return view
+
+    def view_for(self, form_id: str) -> FormView:
+        return next(v for v in self.views if v.form.id == form_id)
+
+    def _text(self, text: Text) -> str:
+        return text.get(self.lang)
+
+    def show_notice(self, text: str) -> None:
+        self.notice_label.setText(text)
+        self.notice_label.setVisible(bool(text))
+        if text:
+            self.status.message(text)
+
+    def is_dirty(self) -> bool:
+        return any(v.dirty_values() for v in self.views)
+
+    # -- days ----------------------------------------------------------------------------
+
+    def go_to(self, day: date) -> bool:
+        """Show ``day``; unsaved figures of the current day are saved as a draft first."""
+        if day > self.session.today():
+            self.calendar.setSelectedDate(to_qdate(self.day))
+            self.show_notice(self.tr("Future dates cannot be filled in. Choose today or earlier."))
+            return False
+        if day == self.day and not self._loading:
+            return True
+        if self.is_dirty():
+            stamp = QLocale().toString(to_qdate(self.day), "dd/MM/yyyy")
+            self.save(reason="auto")
+            self.status.message(
+                self.tr("Changes for %1 were saved as a draft.").replace("%1", stamp)
+            )
+        self.show_notice("")
+        self.day = day
+        self.calendar.setSelectedDate(to_qdate(day))
+        self.summary.forget_confirmations()
+        self._load_day()
+        return True
+
+    def _on_calendar_clicked(self, qdate: QDate) -> None:
+        self.go_to(to_date(qdate))
+
+    def _load_day(self) -> None:
+        self._generation += 1
+        generation, day = self._generation, self.day
+        self._loading = True
+        self._retitle_day()
+        view = self.current_view()
+        self._restore_focus = view.focused_code()
+        self.tabs.setEnabled(False)
+        s = self.session
+        org, forms = s.facility_code, list(s.forms)
+
+        def work() -> dict[str, tuple[Any, dict[str, Value], dict[str, list[Value]]]]:
+            out = {}
+            for form in forms:
+                data = s.store.load_day(org, form, day)
+                previous = s.store.previous_values(org, form, day)
+                history = s.store.history_values(org, form, day, days=28)
+                out[form.id] = (data, previous, history)
+            return out
+
+        def done(result: dict[str, tuple[Any, dict[str, Value], dict[str, list[Value]]]]) -> None:
+            if generation != self._generation:
+                return  # the user already moved on to another day
+            for view in self.views:
+                data, previous, history = result[view.form.id]
+                view.set_day(dict(data.values), data.status, previous, history)
+            self._loading = False
+            self.tabs.setEnabled(True)
+            self._retitle_day()
+            if self._restore_focus is not None:
+                self.current_view().focus_field(self._restore_focus)
+            elif self.isActiveWindow() and self.focusWidget() is None:
+                self.current_view().focus_first()
+            self._refresh_summary()
+            self.day_loaded.emit(day)
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self._loading = False
+            self.show_error(exc)
+
+        s.ops.run(work, done, failed, label="load day")
+
+    def refresh_statuses(self) -> None:
+        first, last = self.calendar.visible_range()
+        s = self.session
+        org, ids = s.facility_code, [f.id for f in s.forms]
+
+        def done(statuses: dict[date, str]) -> None:
+            self.calendar.set_statuses(statuses)
+            self.statuses_loaded.emit()
+
+        s.ops.run(lambda: s.store.day_statuses(org, ids, first, last), done, label="statuses")
+
+    # -- editing -------------------------------------------------------------------------
+
+    def _on_edited(self) -> None:
+        self.status.set_unsaved()
+        self._autosave.start()
+
+    def _refresh_summary(self) -> None:
+        view = self.current_view()
+        self.summary.show_issues(view.form.id, view.issues, self.lang)
+
+    def focus_field(self, code: str) -> None:
+        for i, view in enumerate(self.views):
+            if code in view.edits:
+                self.tabs.setCurrentIndex(i)
+                view.focus_field(code)
+                return
+
+    def _on_form_finished(self) -> None:
+        index = self.tabs.currentIndex()
+        if index + 1 < self.tabs.count():
+            self.tabs.setCurrentIndex(index + 1)
+            self.current_view().focus_first()
+        else:
+            self.save_button.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def copy_from_yesterday(self, code: str | None) -> None:
+        view = self.current_view()
+        code = code or view.focused_code()
+        if code is None:
+            self.status.message(self.tr("Put the cursor in a stock field first."))
+            return
+        fe = view.edits[code]
+        label = fe.field.label.get(self.lang)
+        if not fe.field.stock:
+            self.status.message(self.tr("%1 is not a stock field.").replace("%1", label))
+            return
+        value = view.previous.get(code)
+        if value is None:
+            self.status.message(self.tr("No value from yesterday for %1.").replace("%1", label))
+            return
+        fe.set_value_by_user(value)
+        self.status.message(self.tr("Copied from yesterday: %1").replace("%1", label))
+
+    def copy_all_stock(self) -> None:
+        view = self.current_view()
+        copied = 0
+        for code, fe in view.edits.items():
+            value = view.previous.get(code)
+            if fe.field.stock and value is not None:
+                fe.set_value_by_user(value)
+                copied += 1
+        self.status.message(
+            self.tr("Copied %1 stock fields from yesterday.").replace("%1", str(copied))
+        )
+
+    # -- saving --------------------------------------------------------------------------
+
+    def save(self, reason: str = "manual", complete: FormDefinition | None = None) -> bool:
+        """Queue a save of every changed form (and mark ``complete`` complete). False: nothing."""
+        self._autosave.stop()
+        batches = []
+        for view in self.views:
+            dirty = view.dirty_values()
+            is_complete = complete is not None and view.form.id == complete.id
+            if dirty or is_complete:
+                batches.append((view.form, dirty, is_complete))
+        skipped = [
+            view.edits[c].field.label.get(self.lang)
+            for view in self.views
+            for c in view.type_errors()
+        ]
+        if skipped:
+            self.status.message(
+                self.tr("Not saved because of a typing error: %1").replace("%1", ", ".join(skipped))
+            )
+        if not batches:
+            if reason == "manual" and not skipped:
+                self.status.message(self.tr("Nothing to save: no changes."))
+            return False
+        s = self.session
+        org, day, officer, generation = s.facility_code, self.day, s.officer, self._generation
+        self.status.set_saving()
+
+        def work() -> tuple[list[Any], int]:
+            results = [
+                s.store.save_day(org, form, day, values, author=officer, complete=is_complete)
+                for form, values, is_complete in batches
+            ]
+            return results, s.store.outbox_count()
+
+        def done(outcome: tuple[list[Any], int]) -> None:
+            results, outbox = outcome
+            if generation == self._generation:
+                for (form, values, _c), result in zip(batches, results, strict=True):
+                    self.view_for(form.id).mark_saved(values, result.status)
+                self._retitle_day()
+            self.status.set_saved(datetime.now())
+            self.status.set_outbox(outbox)
+            if complete is not None:
+                self.status.message(
+                    self.tr("%1 marked complete.").replace("%1", self._text(complete.title))
+                )
+                self.completed.emit(complete.id)
+            self.refresh_statuses()
+            self.saved.emit(results)
+
+        def failed(exc: BaseException) -> None:
+            self.status.set_unsaved()
+            self._closing = False  # keep the window open: the figures are still on screen
+            self.show_error(exc)
+
+        s.ops.run(work, done, failed, label="save")
+        return True
+
+    def mark_complete(self) -> bool:
+        """Mark the current form complete if it has no errors and every warning is checked."""
+        view = self.current_view()
+        view.complete_check = True
+        issues = view.revalidate()
+        errors = [i for i in issues if i.severity == Severity.ERROR]
+        if errors:
+            self.summary.show_notice(
+                self.tr("Cannot mark complete yet: fix %1 error(s) first.").replace(
+                    "%1", str(len(errors))
+                )
+            )
+            self.status.message(self.summary.notice.text())
+            self.focus_field(errors[0].fields[0])
+            return False
+        unchecked = self.summary.unconfirmed_warnings(view.form.id, issues)
+        if unchecked:
+            self.summary.show_notice(
+                self.tr(
+                    'Cannot mark complete yet: tick "I have checked this" for %1 warning(s).'
+                ).replace("%1", str(len(unchecked)))
+            )
+            self.status.message(self.summary.notice.text())
+            return False
+        self.summary.show_notice("")
+        return self.save(reason="complete", complete=view.form)
+
+    # -- dialogs and other screens -------------------------------------------------------
+
+    def show_history(self, code: str | None) -> None:
+        from desktop.history import CellHistoryDialog
+
+        view = self.current_view()
+        code = code or view.focused_code()
+        if code is None:
+            self.status.message(self.tr("Put the cursor in a field first."))
+            return
+        field = view.form.field(code)
+        dialog = CellHistoryDialog(field, self.day, self.lang, self)
+        self.history_dialog = dialog
+        dialog.show()
+        s, org, form_id, day = self.session, self.session.facility_code, view.form.id, self.day
+        s.ops.run(
+            lambda: s.store.cell_history(org, form_id, day, code),
+            dialog.set_rows,
+            label="cell history",
+        )
+
+    def show_series(self) -> None:
+        from desktop.series import SeriesDialog
+
+        view = self.current_view()
+        s, org, day = self.session, self.session.facility_code, self.day
+
+        def load(form: FormDefinition, code: str, on_done: Any) -> None:
+            s.ops.run(
+                lambda: s.store.series(org, form, code, day, days=30), on_done, label="series"
+            )
+
+        dialog = SeriesDialog(s.forms, day, self.lang, load, self)
+        self.series_dialog = dialog
+        dialog.show()
+        dialog.select(view.form.id, view.focused_code())
+
+    def export(self) -> None:
+        from desktop import export
+
+        folder = export.ask_folder(self)
+        if folder is None:
+            return
+        s = self.session
+        org, forms, lang, day = s.facility_code, list(s.forms), self.lang, self.day
+        self.status.message(self.tr("Exporting…"))
+
+        def done(paths: list[Any]) -> None:
+            names = ", ".join(str(p) for p in paths)
+            self.status.message(self.tr("Exported to %1").replace("%1", names))
+
+        s.ops.run(
+            lambda: export.export_files(s.store, org, forms, folder, lang, day),
+            done,
+            label="export",
+        )
+
+    def change_facility(self) -> None:
+        from desktop.firstrun import FirstRunDialog
+
+        dialog = FirstRunDialog(self.session.store, self)
+        dialog.accepted_choice.connect(self.apply_facility)
+        dialog.open()
+
+    def apply_facility(self, code: str, name: str, officer: str) -> None:
+        if self.is_dirty():
+            self.save(reason="auto")
+        self.session.facility_code = code
+        self.session.facility_name = name
+        self.session.officer = officer
+        self.facility_label.setText(name)
+        self.calendar.statuses.clear()
+        self.refresh_statuses()
+        self._load_day()
+        self.retranslate()
+
+    def show_keys(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("Keyboard keys"))
+        box.setText(self.keys_text())
+        box.setStandardButtons(QMessageBox.StandardButton.Close)
+        box.open()
+
+    def keys_text(self) -> str:
+        return self.tr(
+            "Tab / Enter: next field\n"
+            "Shift+Tab: previous field\n"
+            "Ctrl+S: save draft\n"
+            "Ctrl+Enter: mark complete\n"
+            "PgUp / PgDn: previous / next day\n"
+            "Ctrl+Home: today\n"
+            "Ctrl+D: copy this stock field from yesterday\n"
+            "Ctrl+Shift+D: copy all stock fields from yesterday\n"
+            "F2: cell history\n"
+            "Ctrl+T: 30-day table\n"
+            "Ctrl+E: export"
+        )
+
+    def show_error(self, exc: BaseException) -> None:
+        """The one place errors reach the user: status bar plus a non-blocking message box."""
+        message = getattr(exc, "message", None)
+        if isinstance(message, Text):
+            text = message.get(self.lang)
+        else:
+            log.error("unexpected error: %r", exc)
+            text = self.tr("Unexpected error (please report it): %1").replace("%1", repr(exc))
+        self.status.message(text)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Kabar"), text, parent=self)
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.setObjectName("errorBox")
+        box.open()
+        self.last_error = text
+
+    # -- language ------------------------------------------------------------------------
+
+    def set_language(self, lang: str) -> None:
+        if lang == self.lang:
+            return
+        self.session.translations.install(lang)
+        store = self.session.store
+        from desktop.settings_keys import LANG
+
+        self.session.ops.run(lambda: store.set_setting(LANG, lang), label="save language")
+
+    def _on_language_changed(self, lang: str) -> None:
+        for view in self.views:
+            view.retranslate(lang)
+        self._refresh_summary()
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.actions_.retranslate()
+        (self.actions_.lang_en if self.lang == "en" else self.actions_.lang_id).setChecked(True)
+        self.setWindowTitle(self.tr("Kabar — %1").replace("%1", self.session.facility_name))
+        self.officer_label.setText(self.tr("Officer: %1").replace("%1", self.session.officer))
+        self.save_button.setText(self.tr("Save draft (Ctrl+S)"))
+        self.complete_button.setText(self.tr("Mark complete (Ctrl+Enter)"))
+        self._retitle_day()
+
+    def _retitle_day(self) -> None:
+        self.date_label.setText(QLocale().toString(to_qdate(self.day), "dddd, dd/MM/yyyy"))
+        if self._loading:
+            self.day_status_label.setText(self.tr("Loading…"))
+        else:
+            names = {
+                "kosong": self.tr("empty"),
+                "draf": self.tr("draft"),
+                "lengkap": self.tr("complete"),
+            }
+            parts = [
+                f"{self._text(v.form.title)}: {names.get(v.status, v.status)}" for v in self.views
+            ]
+            self.day_status_label.setText(" · ".join(parts))
+        for i, view in enumerate(self.views):
+            mark = STATUS_MARKS.get(view.status, "")
+            self.tabs.setTabText(i, self._text(view.form.title) + mark)
+            self.tabs.setTabToolTip(i, self.tr("Complete") if view.status == LENGKAP else "")
+
+    # -- closing -------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._close_anyway:
+            event.accept()
+            return
+        if self.is_dirty():
+            self.save(reason="auto")
+        if self.session.ops.pending:
+            # Close once the queued save (and anything else) has finished.
+            self._closing = True
+            self.status.message(self.tr("Saving before closing…"))
+            event.ignore()
+            return
+        for dialog in (self.history_dialog, self.series_dialog):
+            if dialog is not None:
+                dialog.close()
+        event.accept()
+
+    def _on_ops_idle(self) -> None:
+        if self._closing:
+            self._closing = False
+            self._close_anyway = True
+            self.close()
