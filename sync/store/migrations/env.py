@@ -1,0 +1,35 @@
+"""Alembic environment for the local replica; run from code via ``sync.store.migrate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import context
+from sqlalchemy.engine import Connection
+
+from sync.store.engine import make_engine
+from sync.store.models import Base
+
+config = context.config
+
+
+def run(connection: Connection) -> None:
+    # render_as_batch: SQLite can alter little in place; batch mode copies the table instead.
+    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    raise SystemExit("Kabar runs its migrations online only (sync.store.migrate.upgrade).")
+
+given = config.attributes.get("connection")
+if given is not None:
+    run(given)
+else:
+    engine = make_engine(Path(config.attributes["kabar_db_path"]))
+    try:
+        with engine.begin() as connection:
+            run(connection)
+    finally:
+        engine.dispose()
