@@ -106,7 +106,7 @@ class FieldEdit(QObject):
         self.copy_button: QToolButton | None = None
         if field.stock:
             button = QToolButton(parent)
-            button.setText("⤓")
+            button.setObjectName(f"copy_{field.code}")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keep Tab going field to field
             button.setAutoRaise(True)
             button.clicked.connect(lambda: self.copy_requested.emit(field.code))
@@ -125,6 +125,7 @@ class FieldEdit(QObject):
         self.editor.setToolTip(tip)
         self.label.setToolTip(tip)
         if self.copy_button is not None:
+            self.copy_button.setText(self.tr("↓ Yesterday"))
             self.copy_button.setToolTip(self.tr("Copy from yesterday (Ctrl+D)"))
         if isinstance(self.editor, QComboBox):
             self._fill_combo()

@@ -69,9 +69,9 @@ class FormView(QScrollArea):
                 fe.editor.installEventFilter(self)
                 grid.addWidget(fe.label, row, 0)
                 grid.addWidget(fe.editor, row, 1)
-                grid.addWidget(fe.unit, row, 2)
                 if fe.copy_button is not None:
-                    grid.addWidget(fe.copy_button, row, 3)
+                    grid.addWidget(fe.copy_button, row, 2)
+                grid.addWidget(fe.unit, row, 3)
                 grid.addWidget(fe.message, row, 4)
                 self.edits[field.code] = fe
             column.addWidget(box)

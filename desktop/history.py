@@ -58,16 +58,16 @@ class CellHistoryDialog(QDialog):
         column.addWidget(self.empty)
         column.addWidget(buttons)
 
-    def action_name(self, action: str) -> str:
-        names = {
-            "insert": self.tr("entered"),
-            "update": self.tr("changed"),
-            "clear": self.tr("cleared"),
-            "delete": self.tr("cleared"),
-            "complete": self.tr("marked complete"),
-            "sync": self.tr("received by sync"),
-        }
-        return names.get(action, action)
+    def action_name(self, row: Any) -> str:
+        if row.action == "complete":
+            return self.tr("marked complete")
+        if row.action == "reopen":
+            return self.tr("reopened")
+        if row.old is None and row.new is not None:
+            return self.tr("entered")
+        if row.new is None:
+            return self.tr("cleared")
+        return self.tr("changed")
 
     def set_rows(self, rows: list[Any]) -> None:
         self.table.setRowCount(len(rows))
@@ -78,7 +78,7 @@ class CellHistoryDialog(QDialog):
                 who,
                 format_value(self.field, row.old, self.lang),
                 format_value(self.field, row.new, self.lang),
-                self.action_name(str(row.action)),
+                self.action_name(row),
             ]
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
