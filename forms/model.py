@@ -63,6 +63,9 @@ class Field:
     stock: bool = False
     #: a running total that never falls from one day to the next
     cumulative: bool = False
+    #: for a stock field: the field whose previous-day value "salin dari kemarin" copies
+    #: (None: the field itself), e.g. today's opening stock <- yesterday's closing stock
+    stock_from: str | None = None
 
 
 @dataclass(frozen=True)
