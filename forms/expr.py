@@ -9,12 +9,29 @@ from __future__ import annotations
 import ast
 import difflib
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Context, Decimal, DivisionByZero, InvalidOperation, Overflow
-from enum import Enum
+from decimal import Decimal
 
 from forms.errors import ExprError
+from forms.expr_nodes import (
+    ARITH,
+    CMP_SYMBOLS,
+    COMPARE,
+    FIELD_KINDS,
+    Arith,
+    BoolOp,
+    Call,
+    Compare,
+    Const,
+    Env,
+    FieldRef,
+    IsEmpty,
+    Kind,
+    Neg,
+    Node,
+    Not,
+)
 from forms.model import Field, FieldType, Value
 
 __all__ = [
@@ -43,9 +60,6 @@ MAX_NODES = 200
 #: deepest nesting accepted
 MAX_DEPTH = 40
 
-# Arithmetic context: 34 significant digits (IEEE decimal128), far above any count's needs.
-# Explicit context methods are used so the thread's global context is never touched.
-_CTX = Context(prec=34, traps=[InvalidOperation, DivisionByZero, Overflow])
 
 # Characters people paste from word processors, with what to write instead.
 _UNICODE_HINTS = {"≤": "<=", "≥": ">=", "≠": "!=", "×": "*", "÷": "/", "−": "-", "–": "-"}
@@ -65,202 +79,6 @@ _WORD_HINTS = {
 }
 
 
-class Kind(Enum):
-    """The static type of a sub-expression, checked when the rule is loaded."""
-
-    NUMBER = "a number"
-    BOOL = "a yes/no condition"
-    TEXT = "a text"
-
-
-_FIELD_KINDS = {
-    FieldType.INTEGER: Kind.NUMBER,
-    FieldType.DECIMAL: Kind.NUMBER,
-    FieldType.YESNO: Kind.BOOL,
-    FieldType.CHOICE: Kind.TEXT,
-    FieldType.TEXT: Kind.TEXT,
-}
-
-Result = Decimal | bool | str | None
-
-
-@dataclass(frozen=True)
-class _Env:
-    today: Mapping[str, Value]
-    prev: Mapping[str, Value]
-
-
-class _Node:
-    kind: Kind
-
-    def eval(self, env: _Env) -> Result:
-        raise NotImplementedError
-
-
-class _Const(_Node):
-    def __init__(self, value: Decimal | bool | str, kind: Kind) -> None:
-        self.value, self.kind = value, kind
-
-    def eval(self, env: _Env) -> Result:
-        return self.value
-
-
-class _FieldRef(_Node):
-    def __init__(self, code: str, kind: Kind, from_prev: bool) -> None:
-        self.code, self.kind, self.from_prev = code, kind, from_prev
-
-    def eval(self, env: _Env) -> Result:
-        value = (env.prev if self.from_prev else env.today).get(self.code)
-        if value is None:
-            return None
-        if self.kind is Kind.NUMBER:
-            if isinstance(value, int | Decimal) and not isinstance(value, bool):
-                return Decimal(value)
-        elif isinstance(value, bool if self.kind is Kind.BOOL else str):
-            return value
-        raise TypeError(f"value of {self.code!r} should be {self.kind.value}, got {value!r}")
-
-
-class _IsEmpty(_Node):
-    kind = Kind.BOOL
-
-    def __init__(self, ref: _FieldRef) -> None:
-        self.ref = ref
-
-    def eval(self, env: _Env) -> Result:
-        return self.ref.eval(env) is None
-
-
-class _Neg(_Node):
-    kind = Kind.NUMBER
-
-    def __init__(self, operand: _Node) -> None:
-        self.operand = operand
-
-    def eval(self, env: _Env) -> Result:
-        value = self.operand.eval(env)
-        return None if value is None else _CTX.minus(_num(value))
-
-
-def _num(value: Result) -> Decimal:
-    assert isinstance(value, Decimal), value  # guaranteed by the load-time type check
-    return value
-
-
-_ARITH: dict[type[ast.operator], Callable[[Decimal, Decimal], Decimal]] = {
-    ast.Add: _CTX.add,
-    ast.Sub: _CTX.subtract,
-    ast.Mult: _CTX.multiply,
-    ast.Div: _CTX.divide,
-}
-
-
-class _Arith(_Node):
-    kind = Kind.NUMBER
-
-    def __init__(self, op: type[ast.operator], left: _Node, right: _Node) -> None:
-        self.op, self.left, self.right = op, left, right
-
-    def eval(self, env: _Env) -> Result:
-        a, b = self.left.eval(env), self.right.eval(env)
-        if a is None or b is None:
-            return None
-        if self.op is ast.Div and _num(b).is_zero():
-            return None  # a ratio of nothing cannot be judged
-        return _ARITH[self.op](_num(a), _num(b))
-
-
-class _Call(_Node):
-    kind = Kind.NUMBER
-
-    def __init__(self, name: str, args: Sequence[_Node]) -> None:
-        self.name, self.args = name, tuple(args)
-
-    def eval(self, env: _Env) -> Result:
-        values = [a.eval(env) for a in self.args]
-        if any(v is None for v in values):
-            return None
-        nums = [_num(v) for v in values]
-        if self.name == "abs":
-            return _CTX.abs(nums[0])
-        if self.name == "min":
-            return min(nums)
-        if self.name == "max":
-            return max(nums)
-        total = Decimal(0)
-        for n in nums:
-            total = _CTX.add(total, n)
-        return total
-
-
-_COMPARE: dict[type[ast.cmpop], Callable[[object, object], bool]] = {
-    ast.Eq: lambda a, b: a == b,
-    ast.NotEq: lambda a, b: a != b,
-    ast.Lt: lambda a, b: _num(a) < _num(b),  # type: ignore[arg-type]
-    ast.LtE: lambda a, b: _num(a) <= _num(b),  # type: ignore[arg-type]
-    ast.Gt: lambda a, b: _num(a) > _num(b),  # type: ignore[arg-type]
-    ast.GtE: lambda a, b: _num(a) >= _num(b),  # type: ignore[arg-type]
-}
-
-
-_CMP_SYMBOLS: dict[type[ast.cmpop], str] = {
-    ast.Eq: "==",
-    ast.NotEq: "!=",
-    ast.Lt: "<",
-    ast.LtE: "<=",
-    ast.Gt: ">",
-    ast.GtE: ">=",
-}
-
-
-class _Compare(_Node):
-    kind = Kind.BOOL
-
-    def __init__(self, operands: Sequence[_Node], ops: Sequence[type[ast.cmpop]]) -> None:
-        self.operands, self.ops = tuple(operands), tuple(ops)
-
-    def eval(self, env: _Env) -> Result:
-        values = [o.eval(env) for o in self.operands]
-        unknown = False
-        for op, a, b in zip(self.ops, values, values[1:], strict=False):
-            if a is None or b is None:
-                unknown = True
-            elif not _COMPARE[op](a, b):
-                return False
-        return None if unknown else True
-
-
-class _BoolOp(_Node):
-    """``and``/``or`` with three-valued logic: an empty figure makes a part unknown (None)."""
-
-    kind = Kind.BOOL
-
-    def __init__(self, is_and: bool, items: Sequence[_Node]) -> None:
-        self.is_and, self.items = is_and, tuple(items)
-
-    def eval(self, env: _Env) -> Result:
-        decisive = not self.is_and  # False decides an "and", True decides an "or"
-        unknown = False
-        for item in self.items:
-            value = item.eval(env)
-            if value is None:
-                unknown = True
-            elif value is decisive:
-                return decisive
-        return None if unknown else not decisive
-
-
-class _Not(_Node):
-    kind = Kind.BOOL
-
-    def __init__(self, operand: _Node) -> None:
-        self.operand = operand
-
-    def eval(self, env: _Env) -> Result:
-        value = self.operand.eval(env)
-        return None if value is None else not value
-
-
 @dataclass(frozen=True)
 class Expr:
     """A checked condition, ready to evaluate against a day's values (and the previous day's)."""
@@ -270,7 +88,7 @@ class Expr:
     fields: tuple[str, ...]
     #: fields read from the previous day through ``prev()``, in order of first appearance
     prev_fields: tuple[str, ...]
-    _root: _Node = field(repr=False, compare=False)
+    _root: Node = field(repr=False, compare=False)
 
     @property
     def uses_prev(self) -> bool:
@@ -286,7 +104,7 @@ class Expr:
         """
         if self.prev_fields and prev is None:
             return None
-        result = self._root.eval(_Env(values, prev or {}))
+        result = self._root.eval(Env(values, prev or {}))
         assert result is None or isinstance(result, bool)
         return result
 
@@ -339,6 +157,9 @@ def _syntax_message(source: str, e: SyntaxError) -> str:
     if re.search(r"(?<![=<>!])=(?!=)", source):
         return "syntax error: to compare use '==' (a single '=' is not allowed)"
     msg = (e.msg or "invalid syntax").split(". Maybe")[0]
+    for word in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", source):
+        if word.lower() in _WORD_HINTS:
+            return f"syntax error: {msg}; write {_WORD_HINTS[word.lower()]!r} instead of {word!r}"
     return f"syntax error: {msg}"
 
 
@@ -396,7 +217,7 @@ class _Builder:
         col = getattr(node, "col_offset", None)
         return ExprError(message, None if col is None else col + 1)
 
-    def build(self, node: ast.expr, depth: int) -> _Node:
+    def build(self, node: ast.expr, depth: int) -> Node:
         if depth > MAX_DEPTH:
             raise self.fail(node, f"the expression is nested too deeply (over {MAX_DEPTH} levels)")
         d = depth + 1
@@ -409,19 +230,19 @@ class _Builder:
         if isinstance(node, ast.UnaryOp):
             return self.unary(node, d)
         if isinstance(node, ast.BinOp):
-            if type(node.op) not in _ARITH:
+            if type(node.op) not in ARITH:
                 raise self.fail(node, self.bad_op(node.op))
             left, right = self.build(node.left, d), self.build(node.right, d)
             symbol = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}[type(node.op)]
             self.need(node, left, Kind.NUMBER, f"the left side of '{symbol}'")
             self.need(node, right, Kind.NUMBER, f"the right side of '{symbol}'")
-            return _Arith(type(node.op), left, right)
+            return Arith(type(node.op), left, right)
         if isinstance(node, ast.BoolOp):
             word = "and" if isinstance(node.op, ast.And) else "or"
             items = [self.build(v, d) for v in node.values]
             for item, value in zip(items, node.values, strict=True):
                 self.need(value, item, Kind.BOOL, f"each side of '{word}'")
-            return _BoolOp(isinstance(node.op, ast.And), items)
+            return BoolOp(isinstance(node.op, ast.And), items)
         if isinstance(node, ast.Compare):
             return self.compare(node, d)
         if isinstance(node, ast.Call):
@@ -432,14 +253,14 @@ class _Builder:
         symbol = _BAD_OPS.get(type(op), type(op).__name__)
         return f"'{symbol}' is not allowed; the operators are + - * / == != < <= > >= and or not"
 
-    def need(self, node: ast.AST, built: _Node, kind: Kind, what: str) -> None:
+    def need(self, node: ast.AST, built: Node, kind: Kind, what: str) -> None:
         if built.kind is not kind:
             raise self.fail(node, f"{what} must be {kind.value}, not {built.kind.value}")
 
-    def constant(self, node: ast.Constant) -> _Node:
+    def constant(self, node: ast.Constant) -> Node:
         value = node.value
         if isinstance(value, bool):
-            return _Const(value, Kind.BOOL)
+            return Const(value, Kind.BOOL)
         if isinstance(value, int | float):
             segment = ast.get_source_segment(self.source, node) or ""
             if not _NUMBER_RE.fullmatch(segment):
@@ -448,7 +269,7 @@ class _Builder:
                     f"write numbers as plain digits with at most 15 before and 6 after a '.', "
                     f"like 12 or 0.5 (not {segment!r})",
                 )
-            return _Const(Decimal(segment), Kind.NUMBER)
+            return Const(Decimal(segment), Kind.NUMBER)
         if isinstance(value, str):
             raise self.fail(
                 node,
@@ -459,14 +280,14 @@ class _Builder:
             raise self.fail(node, "None is not allowed; to test for an empty figure use is_empty()")
         raise self.fail(node, f"the constant {value!r} is not allowed")
 
-    def name(self, node: ast.Name, from_prev: bool) -> _FieldRef:
+    def name(self, node: ast.Name, from_prev: bool) -> FieldRef:
         code = node.id
         if code.startswith("__"):
             raise self.fail(node, f"names with '__' are not allowed ({code!r})")
         if code in self.fields:
             f = self.fields[code]
             (self.prev if from_prev else self.today)[code] = None
-            return _FieldRef(code, _FIELD_KINDS[f.type], from_prev)
+            return FieldRef(code, FIELD_KINDS[f.type], from_prev)
         if code in FUNCTIONS:
             raise self.fail(node, f"'{code}' is a function: write {FUNCTIONS[code].split(':')[0]}")
         raise self.fail(node, f"unknown name {code!r}: not a field of this form{self.hint(code)}")
@@ -477,25 +298,25 @@ class _Builder:
         close = difflib.get_close_matches(code, [*self.fields, *FUNCTIONS], n=1, cutoff=0.75)
         return f" (did you mean {close[0]!r}?)" if close else ""
 
-    def unary(self, node: ast.UnaryOp, d: int) -> _Node:
+    def unary(self, node: ast.UnaryOp, d: int) -> Node:
         operand = self.build(node.operand, d)
         if isinstance(node.op, ast.USub):
             self.need(node, operand, Kind.NUMBER, "the value after '-'")
-            return _Neg(operand)
+            return Neg(operand)
         if isinstance(node.op, ast.Not):
             self.need(node, operand, Kind.BOOL, "the value after 'not'")
-            return _Not(operand)
+            return Not(operand)
         raise self.fail(node, self.bad_op(node.op))
 
-    def compare(self, node: ast.Compare, d: int) -> _Node:
+    def compare(self, node: ast.Compare, d: int) -> Node:
         for op in node.ops:
-            if type(op) not in _COMPARE:
+            if type(op) not in COMPARE:
                 raise self.fail(node, self.bad_op(op))
         raw = [node.left, *node.comparators]
-        built: list[_Node | None] = [None if _is_str(r) else self.build(r, d) for r in raw]
+        built: list[Node | None] = [None if _is_str(r) else self.build(r, d) for r in raw]
         for i, op in enumerate(node.ops):
             a, b = built[i], built[i + 1]
-            symbol = _CMP_SYMBOLS[type(op)]
+            symbol = CMP_SYMBOLS[type(op)]
             if a is None and b is None:
                 raise self.fail(node, "comparing two quoted texts always gives the same answer")
             if a is None or b is None:
@@ -517,13 +338,13 @@ class _Builder:
                 self.need(node, a, Kind.NUMBER, f"the left side of '{symbol}'")
                 self.need(node, b, Kind.NUMBER, f"the right side of '{symbol}'")
         operands = [
-            b if b is not None else _Const(_str(r), Kind.TEXT)
+            b if b is not None else Const(_str(r), Kind.TEXT)
             for b, r in zip(built, raw, strict=True)
         ]
-        return _Compare(operands, [type(op) for op in node.ops])
+        return Compare(operands, [type(op) for op in node.ops])
 
-    def check_choice(self, other: _Node, literal: ast.Constant) -> None:
-        if not isinstance(other, _FieldRef):
+    def check_choice(self, other: Node, literal: ast.Constant) -> None:
+        if not isinstance(other, FieldRef):
             return
         f = self.fields[other.code]
         codes = [c.code for c in f.choices]
@@ -534,7 +355,7 @@ class _Builder:
                 f"(its choice codes: {', '.join(codes)})",
             )
 
-    def call(self, node: ast.Call, d: int) -> _Node:
+    def call(self, node: ast.Call, d: int) -> Node:
         func = node.func
         if not isinstance(func, ast.Name):
             raise self.fail(
@@ -558,15 +379,15 @@ class _Builder:
                 raise self.fail(node, f"is_empty() takes exactly one field: {usage}")
             arg = args[0]
             if isinstance(arg, ast.Name):
-                return _IsEmpty(self.name(arg, from_prev=False))
+                return IsEmpty(self.name(arg, from_prev=False))
             if (
                 isinstance(arg, ast.Call)
                 and isinstance(arg.func, ast.Name)
                 and arg.func.id == "prev"
             ):
                 ref = self.call(arg, d)
-                assert isinstance(ref, _FieldRef)
-                return _IsEmpty(ref)
+                assert isinstance(ref, FieldRef)
+                return IsEmpty(ref)
             raise self.fail(node, f"is_empty() takes a field code: {usage}")
         if any(isinstance(a, ast.Starred) for a in args):
             raise self.fail(node, _REFUSED[ast.Starred])
@@ -577,7 +398,7 @@ class _Builder:
         built = [self.build(a, d) for a in args]
         for a, b in zip(args, built, strict=True):
             self.need(a, b, Kind.NUMBER, f"each argument of {name}()")
-        return _Call(name, built)
+        return Call(name, built)
 
 
 def _is_str(node: ast.expr) -> bool:
