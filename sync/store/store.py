@@ -81,7 +81,7 @@ class Store:
         # Forms seen by this Store, by id (newest version): decoding audit rows needs the types.
         self._forms: dict[str, FormDefinition] = {}
         self._registered: set[tuple[str, int, str]] = set()
-        self._sha: dict[FormDefinition, str] = {}
+        self._sha: dict[int, tuple[FormDefinition, str]] = {}
         # Org units are never deleted, so a code once found stays valid.
         self._known_units: set[str] = set()
 
@@ -236,9 +236,14 @@ class Store:
 
     def _remember(self, form: FormDefinition) -> str:
         with self._cache_lock:
-            sha = self._sha.get(form)
-            if sha is None:
-                sha = self._sha[form] = form_sha256(form)
+            # By identity: equality ignores source_text, and hashing a whole form each save
+            # would cost more than the lookup saves.
+            cached = self._sha.get(id(form))
+            if cached is not None and cached[0] is form:
+                sha = cached[1]
+            else:
+                sha = form_sha256(form)
+                self._sha[id(form)] = (form, sha)
             known = self._forms.get(form.id)
             if known is None or known.version <= form.version:
                 self._forms[form.id] = form
