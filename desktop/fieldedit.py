@@ -140,8 +140,9 @@ class FieldEdit(QObject):
         combo.clear()
         combo.addItem("", None)
         if self.field.type == FieldType.YESNO:
-            combo.addItem(self.tr("Yes"), True)
-            combo.addItem(self.tr("No"), False)
+            # Stored as text: PySide6 mishandles the refcount of Python bools kept in QVariants.
+            combo.addItem(self.tr("Yes"), "1")
+            combo.addItem(self.tr("No"), "0")
         else:
             for choice in self.field.choices:
                 combo.addItem(choice.label.get(self.lang), choice.code)
@@ -151,8 +152,12 @@ class FieldEdit(QObject):
     def _combo_index(self, value: Value) -> int:
         combo = self.editor
         assert isinstance(combo, QComboBox)
-        for i in range(combo.count()):
-            if combo.itemData(i) == value and type(combo.itemData(i)) is type(value):
+        if value is None:
+            return 0
+        if isinstance(value, bool):
+            value = "1" if value else "0"
+        for i in range(1, combo.count()):
+            if combo.itemData(i) == value:
                 return i
         return 0
 
@@ -210,7 +215,11 @@ class FieldEdit(QObject):
     def _on_combo(self, index: int) -> None:
         combo = self.editor
         assert isinstance(combo, QComboBox)
-        self.value = combo.itemData(index)
+        data = combo.itemData(index)
+        if self.field.type == FieldType.YESNO and data is not None:
+            self.value = data == "1"
+        else:
+            self.value = data
         self.edited.emit(self.field.code)
 
     def _reformat(self) -> None:

@@ -72,15 +72,17 @@ class CellHistoryDialog(QDialog):
     def set_rows(self, rows: list[Any]) -> None:
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            who = row.author + (f" ({row.device})" if getattr(row, "device", "") else "")
             cells = [
                 local_time(row.at),
-                who,
+                row.author,
                 format_value(self.field, row.old, self.lang),
                 format_value(self.field, row.new, self.lang),
                 self.action_name(row),
             ]
             for c, text in enumerate(cells):
-                self.table.setItem(r, c, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if c == 1:  # the device id is long and rarely needed: on hover only
+                    item.setToolTip(self.tr("Computer: %1").replace("%1", str(row.device)))
+                self.table.setItem(r, c, item)
         self.empty.setText("" if rows else self.tr("This figure has not been entered yet."))
         self.empty.setVisible(not rows)

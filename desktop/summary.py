@@ -99,7 +99,9 @@ class SummaryPanel(QWidget):
         self.lang = lang
         self.issues = sorted(issues, key=lambda i: i.severity != Severity.ERROR)
         for row in self.rows:
-            row.setParent(None)
+            # Not setParent(None): that would make it a top-level window, stealing activation.
+            self._rows_layout.removeWidget(row)
+            row.hide()
             row.deleteLater()
         self.rows = []
         for issue in self.issues:

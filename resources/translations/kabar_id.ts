@@ -107,6 +107,10 @@
         <translation>Memuat…</translation>
     </message>
     <message>
+        <source>reopened</source>
+        <translation>dibuka kembali</translation>
+    </message>
+    <message>
         <source>entered</source>
         <translation>diisi</translation>
     </message>
@@ -115,16 +119,16 @@
         <translation>diubah</translation>
     </message>
     <message>
+        <source>Computer: %1</source>
+        <translation>Komputer: %1</translation>
+    </message>
+    <message>
         <source>cleared</source>
         <translation>dikosongkan</translation>
     </message>
     <message>
         <source>marked complete</source>
         <translation>ditandai lengkap</translation>
-    </message>
-    <message>
-        <source>received by sync</source>
-        <translation>diterima dari sinkronisasi</translation>
     </message>
     <message>
         <source>This figure has not been entered yet.</source>
@@ -166,6 +170,10 @@
 </context>
 <context>
     <name>FieldEdit</name>
+    <message>
+        <source>↓ Yesterday</source>
+        <translation>↓ Kemarin</translation>
+    </message>
     <message>
         <source>Copy from yesterday (Ctrl+D)</source>
         <translation>Salin dari kemarin (Ctrl+D)</translation>

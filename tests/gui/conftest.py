@@ -14,7 +14,8 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QThreadPool
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
 
 import resources
 
@@ -46,10 +47,9 @@ def qm_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def prepare_data_dir(data_dir: Path, facility: str = FACILITY, officer: str = OFFICER) -> None:
     """A data dir whose first run is already done."""
-    from sync.store import Store
-
     from desktop.settings_keys import FACILITY as FACILITY_KEY
     from desktop.settings_keys import OFFICER as OFFICER_KEY
+    from sync.store import Store
 
     store = Store.open(data_dir)
     try:
@@ -105,6 +105,8 @@ class Kabar:
         window = launched.window
         window.session.ops.error.connect(self.errors.append)
         window.activateWindow()
+        # Shortcuts only reach an active window; a previous test's window may still hold it.
+        self.qtbot.waitUntil(window.isActiveWindow, timeout=10000)
         self.qtbot.waitUntil(lambda: window.session.ops.pending == 0, timeout=10000)
         return launched
 
@@ -116,8 +118,15 @@ class Kabar:
         assert window.session.ops.pending == 0
         launched.translations.uninstall()
         launched.store.close()
-        window.deleteLater()
+        self._destroy(window)
         self.running.remove(launched)
+
+    def _destroy(self, window: Any) -> None:
+        # Destroyed now, not at some later event loop: a dying window would otherwise take the
+        # focus away from the next test's window midway (offscreen platform).
+        window.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert not shiboken6.isValid(window), "the main window was not destroyed"
 
     def teardown(self) -> None:
         leftover = []
@@ -130,7 +139,7 @@ class Kabar:
             launched.window.close()
             launched.translations.uninstall()
             launched.store.close()
-            launched.window.deleteLater()
+            self._destroy(launched.window)
         self.running.clear()
         QThreadPool.globalInstance().waitForDone(10000)
         assert not leftover, f"worker operations still pending at the end of the test: {leftover}"
