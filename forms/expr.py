@@ -129,6 +129,7 @@ def compile_expr(text: str, fields: Iterable[Field]) -> Expr:
         if not ch.isascii() or (not ch.isprintable()):
             hint = f"; write {_UNICODE_HINTS[ch]!r} instead" if ch in _UNICODE_HINTS else ""
             raise ExprError(f"character {ch!r} is not allowed{hint}", i + 1)
+    _refuse_warning_triggers(source)
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as e:
@@ -151,6 +152,19 @@ def compile_expr(text: str, fields: Iterable[Field]) -> Expr:
     if not builder.today and not builder.prev:
         raise ExprError("the expression uses no field, so its answer never changes")
     return Expr(source, tuple(builder.today), tuple(builder.prev), root)
+
+
+def _refuse_warning_triggers(source: str) -> None:
+    """Refuse what would make Python's parser print a warning ("1and", "\\d") before parsing."""
+    if "\\" in source:
+        raise ExprError("backslashes are not allowed", source.index("\\") + 1)
+    masked = re.sub(r"'[^']*'|\"[^\"]*\"", lambda m: "'" + " " * (len(m[0]) - 2) + "'", source)
+    glued = re.search(r"(?<![A-Za-z0-9_])[0-9][0-9_.]*[A-Za-z_]", masked)
+    if glued:
+        raise ExprError(
+            "write numbers as plain digits like 12 or 0.5, with a space before any word",
+            glued.start() + 1,
+        )
 
 
 def _syntax_message(source: str, e: SyntaxError) -> str:
@@ -362,6 +376,8 @@ class _Builder:
                 node, "only the functions prev, abs, min, max, sum, is_empty can be called"
             )
         name = func.id
+        if name.startswith("__"):
+            raise self.fail(node, f"names with '__' are not allowed ({name!r})")
         if name not in FUNCTIONS:
             known = ", ".join(FUNCTIONS)
             what = "a field, not a function" if name in self.fields else "not an allowed function"
