@@ -121,6 +121,9 @@ class Legend(QWidget):
         self._labels[DRAF].setText(self.tr("draft"))
         self._labels[LENGKAP].setText(self.tr("complete"))
 
+    def texts(self) -> list[str]:
+        return [self._labels[s].text() for s in (KOSONG, DRAF, LENGKAP)]
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()

@@ -206,6 +206,9 @@ class MainWindow(QMainWindow):
         if text:
             self.status.message(text)
 
+    def legend_text(self) -> list[str]:
+        return self.calendar_panel.legend.texts()
+
     def is_dirty(self) -> bool:
         return any(v.dirty_values() for v in self.views)
 
