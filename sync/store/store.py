@@ -157,6 +157,10 @@ class Store:
                 raise
             raise known from exc
 
+    def now(self) -> datetime:
+        """The store's clock (aware UTC; injectable for tests)."""
+        return self._clock()
+
     def _now(self) -> str:
         return format_utc(self._clock())
 
