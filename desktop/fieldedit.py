@@ -76,9 +76,9 @@ class FieldEdit(QObject):
 
         self.label = QLabel(parent)
         self.label.setWordWrap(True)
-        self.label.setMinimumWidth(220)
+        self.label.setMinimumWidth(300)
         self.unit = QLabel(parent)
-        self.unit.setMinimumWidth(60)
+        self.unit.setMinimumWidth(80)
         self.message = QLabel(parent)
         self.message.setWordWrap(True)
         self.message.setObjectName("fieldMessage")

@@ -24,6 +24,9 @@ from forms.model import FormDefinition, Issue, Severity, Text, Value
 from forms.validate import validate
 
 TYPE_RULE_PREFIX = "type:"
+LABEL_WIDTH = 300
+COPY_WIDTH = 90
+UNIT_WIDTH = 80
 
 
 class FormView(QScrollArea):
@@ -61,6 +64,10 @@ class FormView(QScrollArea):
             grid.setHorizontalSpacing(8)
             grid.setVerticalSpacing(4)
             grid.setColumnStretch(4, 1)
+            # The same column widths in every section, so edits and units line up down the page.
+            grid.setColumnMinimumWidth(0, LABEL_WIDTH)
+            grid.setColumnMinimumWidth(2, COPY_WIDTH)
+            grid.setColumnMinimumWidth(3, UNIT_WIDTH)
             for row, field in enumerate(section.fields):
                 fe = FieldEdit(field, lang, box)
                 fe.edited.connect(self._on_edited)
@@ -132,17 +139,21 @@ class FormView(QScrollArea):
     # -- validation ----------------------------------------------------------------------
 
     def revalidate(self) -> list[Issue]:
+        mistyped = self.type_errors()
         issues = [
             Issue(TYPE_RULE_PREFIX + code, Severity.ERROR, (code,), self._type_message(code))
-            for code in self.type_errors()
+            for code in mistyped
         ]
-        issues += validate(
+        found = validate(
             self.form,
             self.values(),
             previous=self.previous,
             history=self.history,
             complete=self.complete_check,
         )
+        # A rule about only mistyped fields (e.g. "required") would judge the old value: the
+        # typing error is the one thing to fix first.
+        issues += [i for i in found if not set(i.fields) <= set(mistyped)]
         self.issues = issues
         per_field: dict[str, list[Issue]] = {code: [] for code in self.edits}
         for issue in issues:
