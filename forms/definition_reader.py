@@ -13,8 +13,10 @@ from forms.yaml_source import Node, Reader
 
 #: a field, section or choice code: also a name usable in rule expressions
 CODE_PATTERN = r"[a-z][a-z0-9_]*"
+CODE_RULE = "lower-case letters, digits and _, starting with a letter (like isolasi_terisi)"
 #: a form id, as in ``covid19-harian``
 FORM_ID_PATTERN = r"[a-z][a-z0-9]*(-[a-z0-9]+)*"
+FORM_ID_RULE = "lower-case letters and digits in words joined by -, starting with a letter"
 #: the org-unit levels a form can be filled at (the Kemendagri hierarchy plus facilities)
 ORG_UNIT_LEVELS = ("provinsi", "kabupaten", "kecamatan", "desa", "puskesmas", "rumah_sakit")
 #: codes that would clash with the rule language (keywords, functions, the all_integer group)
@@ -43,7 +45,7 @@ _NUMERIC = (FieldType.INTEGER, FieldType.DECIMAL)
 def read_definition(root: Node, reader: Reader, source: str, text: str) -> FormDefinition:
     r = reader
     keys = r.mapping(root, "(root)", _FORM_REQUIRED, _FORM_OPTIONAL, " at the top of a form")
-    form_id = r.code(keys["id"], "id", FORM_ID_PATTERN, "form id", max_len=60)
+    form_id = r.code(keys["id"], "id", FORM_ID_PATTERN, "form id", FORM_ID_RULE, max_len=60)
     version = r.integer(keys["version"], "version", "a whole version number like 1")
     if version < 1:
         raise r.error("version", keys["version"], "the version must be 1 or more")
@@ -83,11 +85,12 @@ def _read_sections(r: Reader, node: Node) -> list[Section]:
     seen_sections: dict[str, int] = {}
     seen_fields: dict[str, str] = {}  # code -> section code
     seen_labels: dict[tuple[str, str], str] = {}  # (lang, label) -> field code
+    nodes: dict[str, Node] = {}  # field code -> its YAML node
     for i, s_node in enumerate(r.sequence(node, "sections", "sections")):
         peeked = r.peek(s_node, "code", CODE_PATTERN)
         loc = f"sections.{peeked}" if peeked else f"sections[{i}]"
         keys = r.mapping(s_node, loc, _SECTION_KEYS, what=" for a section")
-        code = r.code(keys["code"], f"{loc}.code", CODE_PATTERN, "section code")
+        code = r.code(keys["code"], f"{loc}.code", CODE_PATTERN, "section code", CODE_RULE)
         if code in seen_sections:
             raise r.error(
                 f"{loc}.code",
@@ -107,6 +110,7 @@ def _read_sections(r: Reader, node: Node) -> list[Section]:
                     f"duplicate field code {f.code!r} (already in section {seen_fields[f.code]!r})",
                 )
             seen_fields[f.code] = code
+            nodes[f.code] = f_node
             for lang, label in (("id", f.label.id), ("en", f.label.en)):
                 other = seen_labels.get((lang, label.casefold()))
                 if other is not None:
@@ -119,17 +123,18 @@ def _read_sections(r: Reader, node: Node) -> list[Section]:
                 seen_labels[(lang, label.casefold())] = f.code
             fields.append(f)
         sections.append(Section(code, title, tuple(fields)))
-    _check_stock_from(r, node, sections)
+    _check_stock_from(r, nodes, sections)
     return sections
 
 
-def _check_stock_from(r: Reader, node: Node, sections: list[Section]) -> None:
+def _check_stock_from(r: Reader, nodes: dict[str, Node], sections: list[Section]) -> None:
     fields = {f.code: f for s in sections for f in s.fields}
     for f in fields.values():
         if f.stock_from is None:
             continue
         source = fields.get(f.stock_from)
         loc = f"fields.{f.code}.stock_from"
+        node = r.child(nodes[f.code], "stock_from")
         if source is None:
             raise r.error(loc, node, f"unknown field {f.stock_from!r}")
         if source.type is not f.type:
@@ -146,7 +151,7 @@ def _read_field(r: Reader, node: Node, fallback_loc: str) -> Field:
     loc = f"fields.{peeked}" if peeked else fallback_loc
     keys = r.keys(node, loc, [*_FIELD_REQUIRED, *_FIELD_OPTIONAL], " for a field")
     r.require(keys, node, loc, ["code"])
-    code = r.code(keys["code"], f"{loc}.code", CODE_PATTERN, "field code")
+    code = r.code(keys["code"], f"{loc}.code", CODE_PATTERN, "field code", CODE_RULE)
     if code in RESERVED_CODES:
         raise r.error(
             f"{loc}.code",
@@ -171,7 +176,9 @@ def _read_field(r: Reader, node: Node, fallback_loc: str) -> Field:
             )
     stock_from = None
     if "stock_from" in keys:
-        stock_from = r.code(keys["stock_from"], f"{loc}.stock_from", CODE_PATTERN, "field code")
+        stock_from = r.code(
+            keys["stock_from"], f"{loc}.stock_from", CODE_PATTERN, "field code", CODE_RULE
+        )
         if not flags["stock"]:
             raise r.error(
                 f"{loc}.stock_from",
@@ -243,7 +250,7 @@ def _read_choices(r: Reader, node: Node, loc: str) -> tuple[Choice, ...]:
     for k, c_node in enumerate(items):
         cloc = f"{loc}[{k}]"
         keys = r.mapping(c_node, cloc, ("code", "label"), what=" for a choice")
-        code = r.code(keys["code"], f"{cloc}.code", CODE_PATTERN, "choice code")
+        code = r.code(keys["code"], f"{cloc}.code", CODE_PATTERN, "choice code", CODE_RULE)
         label = r.bilingual(keys["label"], f"{cloc}.label")
         for other in choices:
             if other.code == code:

@@ -133,7 +133,8 @@ def compile_expr(text: str, fields: Iterable[Field]) -> Expr:
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as e:
-        raise ExprError(_syntax_message(source, e), e.offset) from None
+        column = e.offset if e.offset is not None and 1 <= e.offset <= len(source) else None
+        raise ExprError(_syntax_message(source, e, column is None), column) from None
     except (ValueError, RecursionError, MemoryError) as e:
         raise ExprError(f"the expression cannot be read ({type(e).__name__})") from None
     count = sum(1 for _ in ast.walk(tree))
@@ -167,10 +168,12 @@ def _refuse_warning_triggers(source: str) -> None:
         )
 
 
-def _syntax_message(source: str, e: SyntaxError) -> str:
+def _syntax_message(source: str, e: SyntaxError, at_end: bool) -> str:
     if re.search(r"(?<![=<>!])=(?!=)", source):
         return "syntax error: to compare use '==' (a single '=' is not allowed)"
     msg = (e.msg or "invalid syntax").split(". Maybe")[0]
+    if at_end and msg == "invalid syntax":
+        msg = "the expression is incomplete (something is missing at the end)"
     for word in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", source):
         if word.lower() in _WORD_HINTS:
             return f"syntax error: {msg}; write {_WORD_HINTS[word.lower()]!r} instead of {word!r}"

@@ -16,6 +16,7 @@ from forms.outlier import MIN_HISTORY
 from forms.yaml_source import Node, Reader
 
 RULE_ID_PATTERN = r"[a-z][a-z0-9_]*(-[a-z0-9_]+)*"
+RULE_ID_RULE = "lower-case letters, digits, _ and -, starting with a letter (like oksigen-neraca)"
 #: the placeholders an outlier rule's own message may use
 OUTLIER_PLACEHOLDERS = ("label", "value", "low", "high", "days")
 #: the message of an outlier rule that gives none
@@ -46,7 +47,9 @@ def read_rules(r: Reader, node: Node | None, fields: Sequence[Field]) -> tuple[R
         loc = f"rules.{peeked}" if peeked else f"rules[{i}]"
         keys = r.keys(rule_node, loc, all_keys, " for a rule")
         r.require(keys, rule_node, loc, ["id"])
-        rule_id = r.code(keys["id"], f"{loc}.id", RULE_ID_PATTERN, "rule id", max_len=60)
+        rule_id = r.code(
+            keys["id"], f"{loc}.id", RULE_ID_PATTERN, "rule id", RULE_ID_RULE, max_len=60
+        )
         if rule_id in seen:
             raise r.error(f"{loc}.id", keys["id"], f"duplicate rule id {rule_id!r}")
         seen.add(rule_id)
@@ -122,7 +125,7 @@ def _check_message(
         try:
             names = placeholders(message.get(lang))
         except ValueError as e:
-            raise r.error(f"{loc}.{lang}", node, str(e)) from None
+            raise r.error(f"{loc}.{lang}", r.child(node, lang), str(e)) from None
         for name in names:
             code, _ = split_prev(name)
             if name in allowed or (fields_ok and code in allowed):
@@ -130,7 +133,7 @@ def _check_message(
             what = "field code or prev(field code)" if fields_ok else "placeholder"
             raise r.error(
                 f"{loc}.{lang}",
-                node,
+                r.child(node, lang),
                 f"unknown placeholder {{{name}}}: not a {what} of this form; "
                 f"write {{{{ and }}}} for literal braces",
             )

@@ -53,7 +53,7 @@ def parse_yaml(text: str, file: str) -> Node:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark is not None else None
-        problem = e.problem or e.context or "invalid YAML"
+        problem = ", ".join(p for p in (e.context, e.problem) if p) or "invalid YAML"
         if mark is not None:
             problem = f"{problem} (column {mark.column + 1})"
         if "\t" in problem or "'\\t'" in problem:
@@ -156,6 +156,13 @@ class Reader:
                     return str(value_node.value)
         return None
 
+    def child(self, node: Node, key: str) -> Node:
+        """The value node of ``key`` in an already checked mapping ``node`` (else ``node``)."""
+        for key_node, value_node in getattr(node, "value", ()):
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return value_node  # type: ignore[no-any-return]
+        return node
+
     def sequence(self, node: Node, loc: str, what: str, allow_empty: bool = False) -> list[Node]:
         if not isinstance(node, yaml.SequenceNode) or node.tag != _SEQ:
             raise self.error(loc, node, f"expected a list of {what}, got {_describe(node)}")
@@ -200,15 +207,16 @@ class Reader:
             raise self.error(loc, node, f"the number {raw} is out of range")
         return value
 
-    def code(self, node: Node, loc: str, pattern: str, what: str, max_len: int = 40) -> str:
+    def code(
+        self, node: Node, loc: str, pattern: str, what: str, rule: str, max_len: int = 40
+    ) -> str:
+        """A code matching ``pattern``; ``rule`` explains the pattern in words."""
         value = self._scalar(node, loc, [_STR, _INT, _BOOL], what)
         if not re.fullmatch(pattern, value) or len(value) > max_len:
             raise self.error(
                 loc,
                 node,
-                f"{value!r} is not a valid {what}: use lower-case letters, digits"
-                f"{' and -' if '-' in pattern else ' and _'}, starting with a letter, "
-                f"at most {max_len} characters",
+                f"{value!r} is not a valid {what}: {rule}, at most {max_len} characters",
             )
         return value
 
