@@ -57,16 +57,23 @@ def read_rss_kb() -> int:
 
 def open_store(data_dir: Path, ask: AskDamaged, lang: str) -> Any | None:
     """Open the store; a damaged file is restored or set aside as the user chooses. None: quit."""
-    from desktop.damaged import apply_choice
     from sync.store import Store, StoreDamagedError
 
     while True:
         try:
             return Store.open(data_dir)
         except StoreDamagedError as exc:
+            from desktop.damaged import apply_choice  # rare: not imported on a normal start
+
             log.warning("damaged data file %s (%s)", exc.path, exc.detail)
             if not apply_choice(ask(exc, lang), exc, data_dir):
                 return None
+
+
+def ask_damaged_dialog(error: Any, lang: str) -> str:
+    from desktop.damaged import ask_with_dialog
+
+    return ask_with_dialog(error, lang)
 
 
 def ask_first_run(store: Any) -> bool:
@@ -103,14 +110,13 @@ def launch(
     today: Callable[[], Any] | None = None,
 ) -> Launch | None:
     """Build everything up to a shown main window (no event loop). None: the user quit."""
-    from desktop.damaged import ask_with_dialog
     from sync.store import StoreError
 
     translations = Translations(translations_dir)
     translations.install(args.lang or "id")
     data_dir = args.data_dir or default_data_dir()
     try:
-        store = open_store(data_dir, ask_damaged or ask_with_dialog, translations.lang)
+        store = open_store(data_dir, ask_damaged or ask_damaged_dialog, translations.lang)
     except StoreError as exc:
         show_fatal(exc.message.get(translations.lang))
         return None
