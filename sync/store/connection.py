@@ -1,15 +1,8 @@
-"""SQLite connections for the running app: the pragmas every connection needs and a small pool.
-
-Each call checks out its own connection, so reads run concurrently from any thread (WAL), while
-writes are serialized by one lock and take SQLite's write lock up front (BEGIN IMMEDIATE).
-"""
+"""SQLite connections for the running app, with the pragmas every connection needs."""
 
 from __future__ import annotations
 
 import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 BUSY_TIMEOUT_MS = 5000
@@ -39,77 +32,3 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
-
-
-class ConnectionPool:
-    """Connections shared between threads, one per call; writes serialized within the process."""
-
-    def __init__(self, path: Path, max_idle: int = 4) -> None:
-        self.path = path
-        self._max_idle = max_idle
-        self._idle: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
-        self._write_lock = threading.RLock()
-        self._closed = False
-
-    def _checkout(self) -> sqlite3.Connection:
-        with self._lock:
-            if self._closed:
-                raise RuntimeError(f"the store at {self.path} is closed")
-            if self._idle:
-                return self._idle.pop()
-        return connect(self.path)
-
-    def adopt(self, conn: sqlite3.Connection) -> None:
-        """Take an already open connection (the one start-up used) into the pool."""
-        self._checkin(conn)
-
-    def _checkin(self, conn: sqlite3.Connection) -> None:
-        if conn.in_transaction:
-            # Only after a failed COMMIT/ROLLBACK: never reuse a connection in an unknown state.
-            conn.close()
-            return
-        with self._lock:
-            if not self._closed and len(self._idle) < self._max_idle:
-                self._idle.append(conn)
-                return
-        conn.close()
-
-    @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
-        """A read transaction: every SELECT inside sees the same snapshot."""
-        conn = self._checkout()
-        try:
-            conn.execute("BEGIN")
-            try:
-                yield conn
-            finally:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-        finally:
-            self._checkin(conn)
-
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: committed if the block ends normally, else rolled back whole."""
-        with self._write_lock:
-            conn = self._checkout()
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield conn
-                except BaseException:
-                    # SQLite may already have rolled back by itself (disk full, I/O error).
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK")
-                    raise
-                conn.execute("COMMIT")
-            finally:
-                self._checkin(conn)
-
-    def close(self) -> None:
-        with self._write_lock, self._lock:
-            self._closed = True
-            idle, self._idle = self._idle, []
-        for conn in idle:
-            conn.close()

@@ -22,9 +22,9 @@ from forms.model import FormDefinition, Value
 
 from . import queries as q
 from .backup import db_path
-from .connection import ConnectionPool
 from .errors import store_error, translate_sqlite_error
 from .opening import prepare
+from .pool import ConnectionPool
 from .rows import (
     DRAF,
     KOSONG,

@@ -186,3 +186,25 @@ def test_the_orm_models_read_what_the_store_wrote(store: Store, clock: Clock) ->
             assert actions == ["complete", "edit"]
     finally:
         engine.dispose()
+
+
+def test_wal_checkpoints_run_on_a_background_thread(store: Store, form: FormDefinition) -> None:
+    import time
+
+    from sync.store.checkpoint import WRITES_PER_CHECKPOINT
+
+    checkpointer = store._pool.checkpointer
+    assert checkpointer.runs == 0
+    for i in range(WRITES_PER_CHECKPOINT * 3):
+        store.save_day(FACILITY, form, DAY + timedelta(days=i % 5), {"kasus_baru": i}, author="A")
+    deadline = time.monotonic() + 30
+    while checkpointer.runs < 1 and time.monotonic() < deadline:
+        threading.Event().wait(0.01)
+    assert checkpointer.runs >= 1
+    assert checkpointer.last_error is None
+    threads = [t for t in threading.enumerate() if t.name == "kabar-wal-checkpoint"]
+    assert len(threads) == 1
+    store.close()
+    assert not threads[0].is_alive()
+    # Closing the last connection folds the log into the file: nothing is left in a -wal.
+    assert not store.path.with_name("kabar.db-wal").exists()
