@@ -316,7 +316,7 @@ class Store:
         complete: bool = False,
     ) -> SaveResult:
         """Write the changed cells of one form-day, their audit, a submission and an outbox row
-        in ONE transaction; write nothing when nothing changed. See docs/store.md."""
+        in ONE transaction; write nothing when nothing changed. See sync/store/README.md."""
         day = _check_period(period)
         author = author.strip()
         if not author:
