@@ -46,30 +46,32 @@ def main() -> None:
     form = max(builtin_forms(), key=lambda f: len(f.fields))
     start = date(2021, 1, 1)
     timings: list[float] = []
-    with tempfile.TemporaryDirectory(prefix="kabar-save-") as tmp:
-        with Store.open(Path(tmp) / "data") as store:
-            store.load_demo_org_units()
-            facility = next(u.code for u in store.org_units() if u.level == "puskesmas")
-            store.register_form(form)
-            with store._pool.read() as conn:
-                journal_mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0])
-                synchronous = int(conn.execute("PRAGMA synchronous").fetchone()[0])
-            for i in range(SAVES):
-                values = {f.code: value_for(f, i, k) for k, f in enumerate(form.fields)}
-                day = start + timedelta(days=i % DAYS)
-                t0 = time.perf_counter()
-                result = store.save_day(facility, form, day, values, author="Benchmark")
-                timings.append((time.perf_counter() - t0) * 1000)
-                if len(result.changed) != len(form.fields):
-                    raise AssertionError(f"save {i} wrote {len(result.changed)} cells, not all")
-            cells = int(store._pool.path.stat().st_size)
+    with (
+        tempfile.TemporaryDirectory(prefix="kabar-save-") as tmp,
+        Store.open(Path(tmp) / "data") as store,
+    ):
+        store.load_demo_org_units()
+        facility = next(u.code for u in store.org_units() if u.level == "puskesmas")
+        store.register_form(form)
+        with store._pool.read() as conn:
+            journal_mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+            synchronous = int(conn.execute("PRAGMA synchronous").fetchone()[0])
+        for i in range(SAVES):
+            values = {f.code: value_for(f, i, k) for k, f in enumerate(form.fields)}
+            day = start + timedelta(days=i % DAYS)
+            t0 = time.perf_counter()
+            result = store.save_day(facility, form, day, values, author="Benchmark")
+            timings.append((time.perf_counter() - t0) * 1000)
+            if len(result.changed) != len(form.fields):
+                raise AssertionError(f"save {i} wrote {len(result.changed)} cells, not all")
+        db_bytes = store.path.stat().st_size
     p50 = round(percentile(timings, 50), 3)
     p99 = round(percentile(timings, 99), 3)
     worst = round(max(timings), 3)
     print(
         f"{SAVES} saves of {form.id} ({len(form.fields)} indicators): p50 {p50} ms,"
         f" p99 {p99} ms, max {worst} ms; journal_mode={journal_mode} synchronous={synchronous};"
-        f" db {cells // 1024} KiB",
+        f" db {db_bytes // 1024} KiB",
         file=sys.stderr,
     )
     figures = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -325,3 +326,37 @@ def test_closed_store_refuses_calls(store: Store, form: FormDefinition) -> None:
     store.close()
     with pytest.raises(RuntimeError, match="closed"):
         store.load_day(FACILITY, form, DAY)
+
+
+def test_disk_full_gives_a_clear_error_and_loses_nothing(
+    store: Store, form: FormDefinition
+) -> None:
+    """SQLITE_FULL (here: the file may not grow) mid-save: StoreError, nothing half written."""
+    store.save_day(FACILITY, form, DAY, {"kasus_baru": 3}, author="Ani")
+    before = counts(store)
+    with store._pool.write() as conn:
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    # Every pooled connection may now only use the pages the file already has.
+    limited = []
+    for _ in range(4):
+        conn = store._pool._checkout()
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        limited.append(conn)
+    for conn in limited:
+        store._pool._checkin(conn)
+    note = "catatan panjang " * 2000
+    with pytest.raises(StoreError) as caught:
+        store.save_day(FACILITY, form, DAY, {"kasus_baru": 4, "catatan": note}, author="Ani")
+    assert "Disk penuh" in caught.value.message.id
+    assert "disk is full" in caught.value.message.en
+    assert counts(store) == before
+    assert store.load_day(FACILITY, form, DAY).values == {"kasus_baru": 3}
+
+
+def test_a_data_dir_that_cannot_be_made_gives_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "bukan-folder"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(StoreError) as caught:
+        Store.open(blocker / "data")
+    assert "tidak dapat dibuat" in caught.value.message.id
+    assert "--data-dir" in caught.value.message.en
