@@ -260,17 +260,19 @@ class Store:
             return
         with self._write() as conn:
             self._register(conn, form, sha)
+        self._registered_now(form, sha)
 
     def _register(self, conn: sqlite3.Connection, form: FormDefinition, sha: str) -> None:
-        key = (form.id, form.version, sha)
-        if key in self._registered:
-            return
-        conn.execute(
-            q.REGISTER_FORM,
-            (form.id, form.version, sha, form.source_text or repr(form), self._now()),
-        )
+        if (form.id, form.version, sha) not in self._registered:
+            conn.execute(
+                q.REGISTER_FORM,
+                (form.id, form.version, sha, form.source_text or repr(form), self._now()),
+            )
+
+    def _registered_now(self, form: FormDefinition, sha: str) -> None:
+        """Only after the commit: a rolled-back registration must be tried again."""
         with self._cache_lock:
-            self._registered.add(key)
+            self._registered.add((form.id, form.version, sha))
 
     def _form(self, form_id: str) -> FormDefinition:
         with self._cache_lock:
@@ -338,90 +340,93 @@ class Store:
         sha = self._remember(form)
         now = self._now()
         with self._write() as conn:
-            self._require_unit(conn, org_unit)
-            self._register(conn, form, sha)
-            stored = dict(conn.execute(q.DAY_VALUES, (org_unit, form.id, day)).fetchall())
-            status_row = conn.execute(q.DAY_STATUS, (org_unit, form.id, day)).fetchone()
-            old_status: str | None = status_row[0] if status_row else None
-            # A never-entered cell and a cleared one both read as None: sending None for an
-            # untouched field is not a change.
-            changed = [code for code, text in wanted.items() if stored.get(code) != text]
-            if complete:
-                new_status: str | None = "complete"
-            elif changed:
-                new_status = "draft"
-            else:
-                new_status = old_status
-            if not changed and new_status == old_status:
-                shown = _SHOWN[old_status]
-                if shown == KOSONG and any(v is not None for v in stored.values()):
-                    shown = DRAF
-                return SaveResult(None, (), shown)
-            assert new_status is not None
-            submission = str(uuid.uuid4())
-            conn.execute(
-                q.INSERT_SUBMISSION,
-                (
-                    submission,
-                    org_unit,
-                    form.id,
-                    form.version,
-                    day,
-                    author,
-                    self._device,
-                    now,
-                    new_status == "complete",
-                ),
+            result = self._save(conn, org_unit, form, sha, day, wanted, author, complete, now)
+        self._registered_now(form, sha)
+        return result
+
+    def _save(
+        self,
+        conn: sqlite3.Connection,
+        org_unit: str,
+        form: FormDefinition,
+        sha: str,
+        day: str,
+        wanted: dict[str, str | None],
+        author: str,
+        complete: bool,
+        now: str,
+    ) -> SaveResult:
+        """The body of save_day's transaction; the caller commits or rolls back."""
+        self._require_unit(conn, org_unit)
+        self._register(conn, form, sha)
+        stored = dict(conn.execute(q.DAY_VALUES, (org_unit, form.id, day)).fetchall())
+        status_row = conn.execute(q.DAY_STATUS, (org_unit, form.id, day)).fetchone()
+        old_status: str | None = status_row[0] if status_row else None
+        # A never-entered cell and a cleared one both read as None: sending None for an
+        # untouched field is not a change.
+        changed = [code for code, text in wanted.items() if stored.get(code) != text]
+        if complete:
+            new_status: str | None = "complete"
+        elif changed:
+            new_status = "draft"
+        else:
+            new_status = old_status
+        if not changed and new_status == old_status:
+            shown = _SHOWN[old_status]
+            if shown == KOSONG and any(v is not None for v in stored.values()):
+                shown = DRAF
+            return SaveResult(None, (), shown)
+        assert new_status is not None
+        submission = str(uuid.uuid4())
+        conn.execute(
+            q.INSERT_SUBMISSION,
+            (
+                submission,
+                org_unit,
+                form.id,
+                form.version,
+                day,
+                author,
+                self._device,
+                now,
+                new_status == "complete",
+            ),
+        )
+        completed = (author, now) if new_status == "complete" else (None, None)
+        conn.execute(q.UPSERT_DAY_STATUS, (org_unit, form.id, day, new_status, *completed, now))
+        if changed:
+            conn.executemany(
+                q.UPSERT_CELL,
+                [(org_unit, form.id, day, c, wanted[c], new_status, now) for c in changed],
             )
-            completed = (author, now) if new_status == "complete" else (None, None)
-            conn.execute(q.UPSERT_DAY_STATUS, (org_unit, form.id, day, new_status, *completed, now))
-            if changed:
-                conn.executemany(
-                    q.UPSERT_CELL,
-                    [(org_unit, form.id, day, c, wanted[c], new_status, now) for c in changed],
-                )
-            audit: list[tuple[Any, ...]] = [
-                (
-                    org_unit,
-                    form.id,
-                    day,
-                    c,
-                    stored.get(c),
-                    wanted[c],
-                    author,
-                    self._device,
-                    now,
-                    submission,
-                    "edit",
-                )
-                for c in changed
-            ]
-            if new_status != old_status and old_status is not None:
-                conn.execute(q.SET_CELLS_STATUS, (new_status, org_unit, form.id, day))
-            if new_status == "complete" and old_status != "complete":
-                action: str | None = "complete"
-            elif old_status == "complete" and new_status == "draft":
-                action = "reopen"
-            else:
-                action = None
-            if action is not None:
-                audit.append(
-                    (
-                        org_unit,
-                        form.id,
-                        day,
-                        None,
-                        old_status,
-                        new_status,
-                        author,
-                        self._device,
-                        now,
-                        submission,
-                        action,
-                    )
-                )
-            conn.executemany(q.INSERT_AUDIT, audit)
-            conn.execute(q.INSERT_OUTBOX, (submission, now))
+        device = self._device
+
+        def audit_row(
+            indicator: str | None, old: str | None, new: str | None, action: str
+        ) -> tuple[Any, ...]:
+            return (
+                org_unit,
+                form.id,
+                day,
+                indicator,
+                old,
+                new,
+                author,
+                device,
+                now,
+                submission,
+                action,
+            )
+
+        audit = [audit_row(c, stored.get(c), wanted[c], "edit") for c in changed]
+        if new_status != old_status and old_status is not None:
+            conn.execute(q.SET_CELLS_STATUS, (new_status, org_unit, form.id, day))
+        if new_status == "complete" and old_status != "complete":
+            audit.append(audit_row(None, old_status, new_status, "complete"))
+        elif old_status == "complete" and new_status == "draft":
+            audit.append(audit_row(None, old_status, new_status, "reopen"))
+        conn.executemany(q.INSERT_AUDIT, audit)
+        conn.execute(q.INSERT_OUTBOX, (submission, now))
         return SaveResult(submission, tuple(changed), _SHOWN[new_status])
 
     # -- many days -------------------------------------------------------------------------

@@ -360,3 +360,18 @@ def test_a_data_dir_that_cannot_be_made_gives_a_clear_error(tmp_path: Path) -> N
         Store.open(blocker / "data")
     assert "tidak dapat dibuat" in caught.value.message.id
     assert "--data-dir" in caught.value.message.en
+
+
+def test_a_form_version_first_seen_in_a_failed_save_is_registered_by_the_next(
+    store: Store, form: FormDefinition, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    newer = replace(form, version=2)
+    monkeypatch.setattr(store_module.q, "INSERT_OUTBOX", "INSERT INTO no_such_table VALUES (?, ?)")
+    with pytest.raises(sqlite3.OperationalError):
+        store.save_day(FACILITY, newer, DAY, {"kasus_baru": 1}, author="Ani")
+    monkeypatch.undo()
+    assert raw(store.path, "SELECT version FROM form_versions") == [(1,)]
+    store.save_day(FACILITY, newer, DAY, {"kasus_baru": 1}, author="Ani")
+    assert raw(store.path, "SELECT version FROM form_versions ORDER BY version") == [(1,), (2,)]
