@@ -88,14 +88,16 @@ def _parse_integer(text: str, lang: str) -> int:
             ) from e
         raise
     if isinstance(number, Decimal):
-        if number == number.to_integral_value() and dec in text:
-            raise InputError(
-                Text(
-                    f"Kolom ini hanya menerima bilangan bulat: tulis tanpa '{dec}'.",
-                    f"This field takes whole numbers only: write it without '{dec}'.",
-                )
+        # "1,234" typed the English way in id reads as 1.234 (a fraction): explain both.
+        example = format_number(1234, lang)
+        raise InputError(
+            Text(
+                f"Kolom ini hanya menerima bilangan bulat. '{dec}' adalah tanda desimal; "
+                f"ribuan ditulis dengan '{group}', misalnya {example}.",
+                f"This field takes whole numbers only. '{dec}' is the decimal separator; "
+                f"thousands are written with '{group}', e.g. {example}.",
             )
-        raise InputError(_NOT_WHOLE)
+        )
     if number < 0:
         raise InputError(_NOT_WHOLE)
     return number

@@ -81,8 +81,11 @@ def test_parse_input(field: Field, text: str, lang: str, expected: Value) -> Non
     ("field", "text", "lang", "needle"),
     [
         (INTEGER, "-3", "id", "Harus bilangan bulat tidak negatif"),
-        (INTEGER, "1,5", "id", "Harus bilangan bulat tidak negatif"),
+        (INTEGER, "-1.234", "id", "Harus bilangan bulat tidak negatif"),
+        (INTEGER, "1,5", "id", "hanya menerima bilangan bulat. ',' adalah tanda desimal"),
+        (INTEGER, "1,234", "id", "ribuan ditulis dengan '.', misalnya 1.234"),
         (INTEGER, "12,0", "id", "hanya menerima bilangan bulat"),
+        (INTEGER, "1.5", "en", "ribuan ditulis dengan ',', misalnya 1,234"),
         (INTEGER, "abc", "id", "Bukan angka"),
         (INTEGER, "12,", "id", "diakhiri koma"),
         (INTEGER, ",5", "id", "Tulis 0,5"),
