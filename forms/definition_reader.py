@@ -106,7 +106,7 @@ def _read_sections(r: Reader, node: Node) -> list[Section]:
             if f.code in seen_fields:
                 raise r.error(
                     f"{floc}.code",
-                    f_node,
+                    r.child(f_node, "code"),
                     f"duplicate field code {f.code!r} (already in section {seen_fields[f.code]!r})",
                 )
             seen_fields[f.code] = code
@@ -116,7 +116,7 @@ def _read_sections(r: Reader, node: Node) -> list[Section]:
                 if other is not None:
                     raise r.error(
                         f"{floc}.label.{lang}",
-                        f_node,
+                        r.child(r.child(f_node, "label"), lang),
                         f"the label {label!r} is already used by field {other!r}; "
                         "officers tell fields apart by their labels",
                     )

@@ -282,7 +282,7 @@ CASES = [
         replace("{id: Kumulatif, en: Running total}", "{id: Tempat isolasi, en: Running total}"),
         "fields.kumulatif.label.id",
         "already used by field 'isolasi_total'",
-        "- code: kumulatif",
+        "{id: Tempat isolasi, en: Running total}",
     ),
     (
         "unknown-type",
