@@ -25,10 +25,28 @@ class StoreError(Exception):
 class StoreDamagedError(StoreError):
     """``kabar.db`` is not a healthy SQLite database; ``backups`` lists what can be restored."""
 
-    def __init__(self, path: Path, backups: list[Path], detail: str = "") -> None:
+    def __init__(
+        self, path: Path, backups: list[Path], detail: str = "", *, during_use: bool = False
+    ) -> None:
         self.path = path
         self.backups = backups
         self.detail = detail
+        self.during_use = during_use
+        if during_use:
+            message = Text(
+                id=(
+                    f"Sebagian berkas data Kabar rusak ({path}); nilai terakhir belum tersimpan. "
+                    "Tutup Kabar lalu buka lagi: Kabar akan memeriksa berkas dan menawarkan "
+                    "pemulihan dari cadangan."
+                ),
+                en=(
+                    f"Part of the Kabar data file is damaged ({path}); the last change was not "
+                    "saved. Close Kabar and open it again: Kabar will check the file and offer "
+                    "to restore a backup."
+                ),
+            )
+            super().__init__(message)
+            return
         if backups:
             message = Text(
                 id=(

@@ -21,9 +21,9 @@ from typing import Any, Self
 from forms.model import FormDefinition, Value
 
 from . import queries as q
-from .backup import db_path
-from .errors import store_error, translate_sqlite_error
-from .opening import prepare
+from .backup import db_path, list_backups
+from .errors import StoreDamagedError, is_damage, store_error, translate_sqlite_error
+from .opening import prepare, request_check
 from .pool import ConnectionPool
 from .rows import (
     DRAF,
@@ -141,10 +141,8 @@ class Store:
             with self._pool.read() as conn:
                 yield conn
         except sqlite3.Error as exc:
-            known = translate_sqlite_error(exc, self.path)
-            if known is None:
-                raise
-            raise known from exc
+            self._raise_known(exc)
+            raise
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -152,9 +150,19 @@ class Store:
             with self._pool.write() as conn:
                 yield conn
         except sqlite3.Error as exc:
-            known = translate_sqlite_error(exc, self.path)
-            if known is None:
-                raise
+            self._raise_known(exc)
+            raise
+
+    def _raise_known(self, exc: sqlite3.Error) -> None:
+        """Raise the StoreError for a problem a person can act on; return for a bug."""
+        if is_damage(exc):
+            # The next start-up checks the whole file and offers the backups.
+            request_check(self.data_dir)
+            raise StoreDamagedError(
+                self.path, list_backups(self.data_dir), str(exc), during_use=True
+            ) from exc
+        known = translate_sqlite_error(exc, self.path)
+        if known is not None:
             raise known from exc
 
     def now(self) -> datetime:

@@ -144,3 +144,84 @@ def test_a_locked_database_is_not_called_damaged(data_dir: Path, clock: Clock) -
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def clobber_table(path: Path, table: str) -> None:
+    """Overwrite the root page of one table: only reading that table finds the damage."""
+    [(root,)] = raw(path, "SELECT rootpage FROM sqlite_master WHERE name = ?", (table,))
+    [(page_size,)] = raw(path, "PRAGMA page_size")
+    data = bytearray(path.read_bytes())
+    start = (int(root) - 1) * int(page_size)  # type: ignore[call-overload]
+    data[start : start + int(page_size)] = b"\xa5" * int(page_size)  # type: ignore[call-overload]
+    path.write_bytes(bytes(data))
+
+
+@pytest.fixture
+def checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the full integrity checks start-up runs."""
+    from sync.store import opening
+
+    calls: list[int] = []
+    real = opening._quick_check
+
+    def counted(conn: object) -> str | None:
+        calls.append(1)
+        return real(conn)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(opening, "_quick_check", counted)
+    return calls
+
+
+def test_full_check_only_when_there_is_a_reason(
+    data_dir: Path, form: FormDefinition, clock: Clock, checks: list[int]
+) -> None:
+    with Store.open(data_dir, clock=clock) as store:  # new file: nothing to check
+        store.load_demo_org_units()
+        store.save_day(FACILITY, form, DAY, {"kasus_baru": 7}, author="Ani")
+    assert checks == []
+    clock.advance(hours=1)
+    Store.open(data_dir, clock=clock).close()  # first backup is due: checked first
+    assert len(checks) == 1
+    clock.advance(hours=1)
+    Store.open(data_dir, clock=clock).close()  # closed cleanly, backed up today: no check
+    assert len(checks) == 1
+    (data_dir / "kabar.db-wal").write_bytes(b"")  # as if the last session had crashed
+    Store.open(data_dir, clock=clock).close()
+    assert len(checks) == 2
+    clock.advance(days=1)
+    Store.open(data_dir, clock=clock).close()  # the daily backup
+    assert len(checks) == 3
+
+
+def test_a_damaged_file_is_never_backed_up(
+    data_dir: Path, form: FormDefinition, clock: Clock
+) -> None:
+    store_with_backup(data_dir, form, clock)
+    before = list_backups(data_dir)
+    clobber_table(data_dir / "kabar.db", "cells")
+    with pytest.raises(StoreDamagedError):
+        Store.open(data_dir, clock=clock)  # a day later: a backup is due, so checked first
+    assert list_backups(data_dir) == before
+
+
+def test_damage_met_while_running_is_reported_and_checked_at_the_next_start(
+    data_dir: Path, form: FormDefinition, clock: Clock
+) -> None:
+    store_with_backup(data_dir, form, clock)
+    Store.open(data_dir, clock=clock).close()  # today's backup taken
+    clobber_table(data_dir / "kabar.db", "cells")
+    store = Store.open(data_dir, clock=clock)  # closed cleanly, backed up today: not checked
+    try:
+        with pytest.raises(StoreDamagedError) as caught:
+            store.load_day(FACILITY, form, DAY)
+        assert caught.value.during_use
+        assert "Tutup Kabar lalu buka lagi" in caught.value.message.id
+    finally:
+        store.close()
+    with pytest.raises(StoreDamagedError) as at_start:
+        Store.open(data_dir, clock=clock)
+    assert not at_start.value.during_use
+    restore_latest_backup(data_dir)
+    with Store.open(data_dir, clock=clock) as store:
+        assert store.load_day(FACILITY, form, DAY).values == {"kasus_baru": 8}
+    assert not (data_dir / "kabar.db.needs-check").exists()
