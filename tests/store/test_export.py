@@ -188,3 +188,28 @@ def test_export_does_not_import_openpyxl_with_the_store() -> None:
         [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_indicators_an_older_form_version_had_are_exported_too(
+    store: Store, form: FormDefinition, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    store.save_day(FACILITY, form, D1, {"kasus_baru": 1, "sembuh": 2}, author="Ani")
+    first, second = form.sections
+    without_sembuh = replace(first, fields=tuple(f for f in first.fields if f.code != "sembuh"))
+    newer = replace(form, version=2, sections=(without_sembuh, second))
+    out = tmp_path / "ekspor.csv"
+    assert export_csv(store, FACILITY, [newer], out) == 2
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["kode_indikator"], r["nama_indikator"], r["nilai"]) for r in rows] == [
+        ("kasus_baru", "Kasus baru", "1"),
+        ("sembuh", "sembuh", "2"),
+    ]
+    book_path = tmp_path / "ekspor.xlsx"
+    export_xlsx(store, FACILITY, [newer], book_path)
+    sheet = openpyxl.load_workbook(book_path)["Laporan Uji"]
+    header = [c.value for c in sheet[1]]
+    assert header[-1] == "(sembuh)"
+    assert sheet.cell(row=2, column=len(header)).value == "2"
