@@ -1,5 +1,5 @@
 """``python -m desktop``: start the Kabar desktop app."""
 
-from desktop.app import main
+from desktop.launcher import main
 
 raise SystemExit(main())

@@ -18,6 +18,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.i18n import LANGS, Translations
+from desktop.launcher import StoreOpening, default_data_dir, parse_args, trace
 from desktop.settings_keys import FACILITY, LANG, OFFICER
 from desktop.worker import Operations
 
@@ -25,21 +26,6 @@ log = logging.getLogger(__name__)
 
 AskDamaged = Callable[[Any, str], str]
 FirstRun = Callable[[Any], bool]
-
-
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="kabar", description="Kabar: laporan harian puskesmas")
-    parser.add_argument("--data-dir", type=Path, default=None, help="folder data Kabar")
-    parser.add_argument("--lang", choices=LANGS, default=None, help="bahasa tampilan (id/en)")
-    parser.add_argument("--demo", action="store_true", help="isi contoh data bila masih kosong")
-    parser.add_argument("--quit-when-idle", action="store_true", help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
-
-
-def default_data_dir() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("Kabar", appauthor=False))
 
 
 def read_rss_kb() -> int:
@@ -55,14 +41,23 @@ def read_rss_kb() -> int:
     return int(psutil.Process().memory_info().rss // 1024)
 
 
-def open_store(data_dir: Path, ask: AskDamaged, lang: str) -> Any | None:
-    """Open the store; a damaged file is restored or set aside as the user chooses. None: quit."""
+def open_store(
+    data_dir: Path, ask: AskDamaged, lang: str, opening: StoreOpening | None = None
+) -> Any | None:
+    """Open the store; a damaged file is restored or set aside as the user chooses. None: quit.
+
+    ``opening`` is an open already under way (started before Qt was imported) for ``data_dir``.
+    """
     from sync.store import Store, StoreDamagedError
 
+    attempt: Callable[[], Any] = (
+        opening.result if opening is not None else (lambda: Store.open(data_dir))
+    )
     while True:
         try:
-            return Store.open(data_dir)
+            return attempt()
         except StoreDamagedError as exc:
+            attempt = lambda: Store.open(data_dir)  # noqa: E731 - after the user's choice
             from desktop.damaged import apply_choice  # rare: not imported on a normal start
 
             log.warning("damaged data file %s (%s)", exc.path, exc.detail)
@@ -108,6 +103,7 @@ def launch(
     first_run: FirstRun = ask_first_run,
     translations_dir: Path | None = None,
     today: Callable[[], Any] | None = None,
+    opening: StoreOpening | None = None,
 ) -> Launch | None:
     """Build everything up to a shown main window (no event loop). None: the user quit."""
     from sync.store import StoreError
@@ -116,7 +112,11 @@ def launch(
     translations.install(args.lang or "id")
     data_dir = args.data_dir or default_data_dir()
     try:
-        store = open_store(data_dir, ask_damaged or ask_damaged_dialog, translations.lang)
+        if opening is not None and opening.data_dir != data_dir:
+            opening.result().close()  # opened for another folder: not ours to use
+            opening = None
+        store = open_store(data_dir, ask_damaged or ask_damaged_dialog, translations.lang, opening)
+        trace("store ready")
     except StoreError as exc:
         show_fatal(exc.message.get(translations.lang))
         return None
@@ -137,6 +137,8 @@ def _launch_with_store(
     today: Callable[[], Any] | None,
 ) -> Launch | None:
     from desktop.mainwindow import MainWindow
+
+    trace("main window module imported")
     from desktop.session import Session
     from forms.loader import builtin_forms
 
@@ -146,6 +148,7 @@ def _launch_with_store(
     if not store.org_units():
         store.load_demo_org_units()
     forms = builtin_forms()
+    trace("forms loaded")
     for form in forms:
         store.register_form(form)
 
@@ -169,8 +172,10 @@ def _launch_with_store(
     if today is not None:
         session.today = today
     window = MainWindow(session)
+    trace("main window built")
     window.show()
     window.start()
+    trace("main window shown")
     return Launch(store, translations, window)
 
 
@@ -202,6 +207,7 @@ def _announce_idle(launched: Launch, app: QApplication) -> None:
         done = True
         facility = launched.window.session.facility_code
         line = json.dumps({"rss_kb": read_rss_kb(), "facility": facility})
+        trace("idle")
         print("KABAR_IDLE " + line, flush=True)
         app.quit()
 
@@ -209,9 +215,14 @@ def _announce_idle(launched: Launch, app: QApplication) -> None:
     QTimer.singleShot(0, report)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(
+    argv: list[str] | None = None,
+    *,
+    args: argparse.Namespace | None = None,
+    opening: StoreOpening | None = None,
+) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = parse_args(argv)
+    args = args or parse_args(argv)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Kabar")
@@ -219,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     from desktop.style import apply_style
 
     apply_style(app)
-    launched = launch(args)
+    trace("QApplication ready")
+    launched = launch(args, opening=opening)
     if launched is None:
         return 0
     if args.quit_when_idle:

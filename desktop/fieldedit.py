@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.style import set_state
 from forms.model import Field, FieldType, Issue, Severity, Text, Value
 from forms.types import InputError, format_value, parse_input
 
@@ -179,11 +180,8 @@ class FieldEdit(QObject):
                 lines.append("⚠ " + issue.message.get(self.lang))
                 state = state or "warning"
         self.message.setText("\n".join(lines))
-        self.message.setProperty("state", state)
-        self.editor.setProperty("state", state)
-        for w in (self.message, self.editor):
-            w.style().unpolish(w)
-            w.style().polish(w)
+        set_state(self.message, "message", state)
+        set_state(self.editor, "editor", state)
 
     # -- values --------------------------------------------------------------------------
 

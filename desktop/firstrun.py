@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.settings_keys import FACILITY, OFFICER
+from desktop.style import named
 
 SELECTABLE_LEVEL = "puskesmas"
 CODE_ROLE = Qt.ItemDataRole.UserRole
@@ -55,7 +56,7 @@ class FirstRunDialog(QDialog):
         self.officer.setMaxLength(80)
         officer_label.setBuddy(self.officer)
         self.problem = QLabel(self)
-        self.problem.setObjectName("firstRunProblem")
+        named(self.problem, "firstRunProblem")
         self.problem.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self

@@ -12,10 +12,11 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTranslator, Signal
 
 import resources
+from desktop.settings_keys import LANGS
 
 log = logging.getLogger(__name__)
 
-LANGS = ("id", "en")
+
 DEFAULT_LANG = "id"
 
 

@@ -29,6 +29,7 @@ from desktop.calendar import LENGKAP, CalendarPanel, to_date, to_qdate
 from desktop.formview import FormView
 from desktop.session import Session
 from desktop.statusbar import StatusBar
+from desktop.style import named
 from desktop.summary import SummaryPanel
 from forms.model import FormDefinition, Severity, Text, Value
 
@@ -64,13 +65,13 @@ class MainWindow(QMainWindow):
 
         # header
         self.facility_label = QLabel(session.facility_name, self)
-        self.facility_label.setObjectName("facilityName")
+        named(self.facility_label, "facilityName")
         self.date_label = QLabel(self)
-        self.date_label.setObjectName("dayTitle")
+        named(self.date_label, "dayTitle")
         self.day_status_label = QLabel(self)
         self.officer_label = QLabel(self)
         self.notice_label = QLabel(self)  # refusals such as a future date
-        self.notice_label.setObjectName("notice")
+        named(self.notice_label, "notice")
         self.notice_label.hide()
 
         # left column
@@ -94,7 +95,7 @@ class MainWindow(QMainWindow):
         self.save_button = QPushButton(self)
         self.save_button.setObjectName("saveButton")
         self.complete_button = QPushButton(self)
-        self.complete_button.setObjectName("completeButton")
+        named(self.complete_button, "completeButton")
 
         self._layout()
         self._connect()

@@ -3,3 +3,6 @@
 FACILITY = "facility"
 OFFICER = "officer"
 LANG = "lang"
+
+#: the languages the interface ships in; the first is the default
+LANGS = ("id", "en")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.style import named, set_state
 from forms.model import Issue, Severity
 
 IssueKey = tuple[str, tuple[str, ...]]
@@ -36,6 +37,7 @@ class IssueRow(QFrame):
         self.issue = issue
         self.setObjectName("issueRow")
         self.setProperty("severity", issue.severity.value)
+        set_state(self, "issueRow", issue.severity.value)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         column = QVBoxLayout(self)
         column.setContentsMargins(6, 4, 6, 4)
@@ -74,9 +76,9 @@ class SummaryPanel(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel(self)
-        self.title.setObjectName("summaryTitle")
+        named(self.title, "summaryTitle")
         self.notice = QLabel(self)  # why "Tandai lengkap" was refused, if it was
-        self.notice.setObjectName("summaryNotice")
+        named(self.notice, "summaryNotice")
         self.notice.setWordWrap(True)
         self.notice.hide()
         self._scroll = QScrollArea(self)

@@ -10,9 +10,10 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sync.integrity import DB_NAME
+
 from .errors import StoreDamagedError
 
-DB_NAME = "kabar.db"
 BACKUP_DIR = "backups"
 #: backups kept; older ones are deleted after each new backup
 KEEP_BACKUPS = 10

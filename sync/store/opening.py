@@ -1,10 +1,12 @@
 """Start-up of the replica: integrity check, backup before migrating (or once a day), upgrade.
 
 ``PRAGMA quick_check`` reads the whole file (~45 ms for a year of data on the development
-machine, growing every year), so it runs when there is a reason to doubt the file: the last
-session did not close cleanly (its -wal is still there), a damaged page was met while running
-(marker file), a backup is about to be taken (once a day: a damaged file is never backed up over
-good backups), or a migration is due. Set ``ALWAYS_QUICK_CHECK`` to check on every start.
+machine). It runs on every start (``ALWAYS_QUICK_CHECK``); the desktop app runs it on a thread
+with ``sync.integrity.quick_check_ok`` while Qt is still being imported, and passes
+``checked=True`` so it is not repeated here. With ``ALWAYS_QUICK_CHECK = False`` it would run
+only when there is a reason to doubt the file: the last session did not close cleanly (its -wal
+is still there), a damaged page was met while running (marker file), a backup is about to be
+taken (once a day), or a migration is due.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
 
-from .backup import DB_NAME, backup_due, db_path, list_backups, make_backup
+from sync.integrity import DB_NAME
+
+from .backup import backup_due, db_path, list_backups, make_backup
 from .connection import connect
 from .errors import StoreDamagedError, is_damage, store_error, translate_sqlite_error
 from .migrate import HEAD_REVISION, KNOWN_REVISIONS, current_revision, has_user_tables, upgrade
 
-ALWAYS_QUICK_CHECK = False
+ALWAYS_QUICK_CHECK = True
 DB_WAL = DB_NAME + "-wal"
 #: created when a damaged page is met while running; the next start then checks the whole file
 CHECK_MARKER = "kabar.db.needs-check"
@@ -30,11 +34,13 @@ def request_check(data_dir: Path) -> None:
     (data_dir / CHECK_MARKER).touch()
 
 
-def prepare(data_dir: Path, now: datetime) -> sqlite3.Connection:
+def prepare(data_dir: Path, now: datetime, *, checked: bool = False) -> sqlite3.Connection:
     """Make ``kabar.db`` in ``data_dir`` healthy and at HEAD_REVISION; return a connection to it.
 
     Raises StoreDamagedError when the file is not a healthy Kabar database, StoreError for the
     other problems a person can fix (folder not writable, file from a newer Kabar, locked).
+    ``checked``: the caller ran ``sync.integrity.quick_check_ok`` on this file just before and it
+    passed, so the check is not run twice.
     """
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -60,7 +66,7 @@ def prepare(data_dir: Path, now: datetime) -> sqlite3.Connection:
     try:
         revision = _checked_revision(conn, path, data_dir)
         due = backup_due(data_dir, now)
-        if existed and (doubtful or due or revision != HEAD_REVISION):
+        if existed and not checked and (doubtful or due or revision != HEAD_REVISION):
             problem = _quick_check(conn)
             if problem is not None:
                 raise StoreDamagedError(path, list_backups(data_dir), problem)

@@ -88,15 +88,22 @@ class Store:
     # -- lifecycle -------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, data_dir: Path, *, clock: Callable[[], datetime] | None = None) -> Store:
+    def open(
+        cls,
+        data_dir: Path,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        checked: bool = False,
+    ) -> Store:
         """Open (creating, checking, backing up and migrating as needed) ``data_dir/kabar.db``.
 
         Raises StoreDamagedError when the file is damaged (see ``restore_latest_backup``) and
-        StoreError for other problems a person can fix.
+        StoreError for other problems a person can fix. ``checked``: the integrity check of this
+        file has just passed (``sync.integrity.quick_check_ok``); it is not repeated.
         """
         data_dir = Path(data_dir)
         clock = clock or _utc_now
-        conn = prepare(data_dir, clock())
+        conn = prepare(data_dir, clock(), checked=checked)
         pool = ConnectionPool(db_path(data_dir))
         try:
             device = cls._ensure_device_id(conn)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from forms.model import FormDefinition
+from sync.integrity import quick_check_ok
 from sync.store import (
     Store,
     StoreDamagedError,
@@ -172,6 +173,56 @@ def checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
+@pytest.fixture
+def only_when_in_doubt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The optional mode: check only when there is a reason to doubt the file."""
+    from sync.store import opening
+
+    monkeypatch.setattr(opening, "ALWAYS_QUICK_CHECK", False)
+
+
+def test_every_start_checks_an_existing_file_by_default(
+    data_dir: Path, form: FormDefinition, clock: Clock, checks: list[int]
+) -> None:
+    with Store.open(data_dir, clock=clock) as store:  # new file: nothing to check
+        store.load_demo_org_units()
+        store.save_day(FACILITY, form, DAY, {"kasus_baru": 7}, author="Ani")
+    assert checks == []
+    for expected in (1, 2, 3):  # closed cleanly and backed up today, still checked
+        clock.advance(hours=1)
+        Store.open(data_dir, clock=clock).close()
+        assert len(checks) == expected
+
+
+def test_a_check_just_passed_is_not_repeated(
+    data_dir: Path, form: FormDefinition, clock: Clock, checks: list[int]
+) -> None:
+    with Store.open(data_dir, clock=clock) as store:
+        store.load_demo_org_units()
+        store.save_day(FACILITY, form, DAY, {"kasus_baru": 7}, author="Ani")
+    assert quick_check_ok(data_dir / "kabar.db")
+    Store.open(data_dir, clock=clock, checked=True).close()
+    assert checks == []
+
+
+def test_the_early_check_never_passes_a_damaged_missing_or_foreign_file(
+    data_dir: Path, form: FormDefinition, clock: Clock, tmp_path: Path
+) -> None:
+    assert not quick_check_ok(tmp_path / "nothing-here.db")
+    assert not (tmp_path / "nothing-here.db").exists()  # looking never creates a file
+    text = tmp_path / "notes.db"
+    text.write_text("catatan, bukan basis data\n" * 100, encoding="utf-8")
+    assert not quick_check_ok(text)
+    store_with_backup(data_dir, form, clock)
+    assert quick_check_ok(data_dir / "kabar.db")
+    clobber_table(data_dir / "kabar.db", "cells")
+    assert not quick_check_ok(data_dir / "kabar.db")
+    # What the app does with a failed early check: open without checked=True, which finds it.
+    with pytest.raises(StoreDamagedError):
+        Store.open(data_dir, clock=clock, checked=False)
+
+
+@pytest.mark.usefixtures("only_when_in_doubt")
 def test_full_check_only_when_there_is_a_reason(
     data_dir: Path, form: FormDefinition, clock: Clock, checks: list[int]
 ) -> None:
@@ -204,6 +255,7 @@ def test_a_damaged_file_is_never_backed_up(
     assert list_backups(data_dir) == before
 
 
+@pytest.mark.usefixtures("only_when_in_doubt")
 def test_damage_met_while_running_is_reported_and_checked_at_the_next_start(
     data_dir: Path, form: FormDefinition, clock: Clock
 ) -> None:

@@ -1,0 +1,86 @@
+"""The `kabar` command: parse arguments and start opening the store before Qt is even imported.
+
+Opening the store is mostly SQLite work (the integrity check reads the whole file), which runs
+without the GIL, so on a thread it overlaps the import of PySide6. This module imports no Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from desktop.settings_keys import LANGS
+
+_T0 = time.perf_counter()
+_TRACE = bool(os.environ.get("KABAR_TRACE_STARTUP"))
+
+
+def trace(step: str) -> None:
+    """With KABAR_TRACE_STARTUP=1, print how long after start ``step`` was reached (stderr)."""
+    if _TRACE:
+        ms = (time.perf_counter() - _T0) * 1000
+        print(f"kabar start-up {ms:7.1f} ms  {step}", file=sys.stderr, flush=True)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="kabar", description="Kabar: laporan harian puskesmas")
+    parser.add_argument("--data-dir", type=Path, default=None, help="folder data Kabar")
+    parser.add_argument("--lang", choices=LANGS, default=None, help="bahasa tampilan (id/en)")
+    parser.add_argument("--demo", action="store_true", help="isi contoh data bila masih kosong")
+    parser.add_argument("--quit-when-idle", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def default_data_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("Kabar", appauthor=False))
+
+
+class StoreOpening:
+    """``Store.open(data_dir)`` running on a thread; ``result()`` waits and returns or raises."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self._store: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._open, name="kabar-store-open", daemon=True)
+        self._thread.start()
+
+    def _open(self) -> None:
+        try:
+            # The integrity check first, with sqlite3 alone: it overlaps the import of PySide6
+            # instead of waiting behind the (GIL-bound) import of the store package.
+            from sync.integrity import DB_NAME, quick_check_ok
+
+            checked = quick_check_ok(self.data_dir / DB_NAME)
+            trace("integrity checked (thread)")
+            from sync.store import Store
+
+            trace("store module imported (thread)")
+            self._store = Store.open(self.data_dir, checked=checked)
+            trace("store open (thread)")
+        except BaseException as exc:  # handed to the GUI thread by result()
+            self._error = exc
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+        return self._store
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    opening = StoreOpening(args.data_dir or default_data_dir())
+    from desktop.app import main as run_app  # imports PySide6 while the store opens
+
+    trace("desktop.app imported")
+
+    return run_app(argv, args=args, opening=opening)
