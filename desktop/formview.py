@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -30,7 +30,12 @@ UNIT_WIDTH = 80
 
 
 class FormView(QScrollArea):
-    """One tab of the main window."""
+    """One tab of the main window.
+
+    Its field widgets are built the first time the tab is shown (or a caller needs them):
+    the tab a user does not open costs nothing at start-up. Until then it still holds the day's
+    data and validates it, so the summary and "Tandai lengkap" see every form.
+    """
 
     edited = Signal()  # the user changed a value
     issues_changed = Signal()
@@ -51,9 +56,22 @@ class FormView(QScrollArea):
         self.issues: list[Issue] = []
         self.edits: dict[str, FieldEdit] = {}
         self._groups: list[tuple[QGroupBox, Text]] = []
+        self._order = [f.code for f in form.fields]
+        self.built = False
 
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.ensure_built()
+        super().showEvent(event)
+
+    def ensure_built(self) -> None:
+        """Create the field widgets (once), showing the data and issues already held."""
+        if self.built:
+            return
+        self.built = True
+        form, lang = self.form, self.lang
         body = QWidget()
         column = QVBoxLayout(body)
         column.setContentsMargins(8, 8, 8, 8)
@@ -85,7 +103,9 @@ class FormView(QScrollArea):
             self._groups.append((box, section.title))
         column.addStretch(1)
         self.setWidget(body)
-        self._order = [f.code for f in form.fields]
+        for code, fe in self.edits.items():
+            fe.set_value(self.loaded.get(code))
+        self._show_issues()
 
     # -- language ------------------------------------------------------------------------
 
@@ -116,6 +136,8 @@ class FormView(QScrollArea):
 
     def values(self) -> dict[str, Value]:
         """Every field's last good value (a field with a type error keeps its loaded value)."""
+        if not self.built:
+            return {code: self.loaded.get(code) for code in self._order}
         out: dict[str, Value] = {}
         for code, fe in self.edits.items():
             out[code] = self.loaded.get(code) if fe.type_error is not None else fe.value
@@ -155,8 +177,13 @@ class FormView(QScrollArea):
         # typing error is the one thing to fix first.
         issues += [i for i in found if not set(i.fields) <= set(mistyped)]
         self.issues = issues
+        self._show_issues()
+        self.issues_changed.emit()
+        return issues
+
+    def _show_issues(self) -> None:
         per_field: dict[str, list[Issue]] = {code: [] for code in self.edits}
-        for issue in issues:
+        for issue in self.issues:
             if issue.rule_id.startswith(TYPE_RULE_PREFIX):
                 continue  # the field shows its own type error
             for code in issue.fields:
@@ -164,8 +191,6 @@ class FormView(QScrollArea):
                     per_field[code].append(issue)
         for code, fe in self.edits.items():
             fe.set_issues(per_field[code])
-        self.issues_changed.emit()
-        return issues
 
     def _type_message(self, code: str) -> Text:
         fe = self.edits[code]
@@ -181,6 +206,7 @@ class FormView(QScrollArea):
     # -- focus and keyboard --------------------------------------------------------------
 
     def focus_field(self, code: str) -> None:
+        self.ensure_built()
         fe = self.edits[code]
         self.ensureWidgetVisible(fe.editor)
         fe.editor.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -305,7 +305,7 @@ class MainWindow(QMainWindow):
 
     def focus_field(self, code: str) -> None:
         for i, view in enumerate(self.views):
-            if code in view.edits:
+            if any(f.code == code for f in view.form.fields):
                 self.tabs.setCurrentIndex(i)
                 view.focus_field(code)
                 return
@@ -329,7 +329,8 @@ class MainWindow(QMainWindow):
         if not fe.field.stock:
             self.status.message(self.tr("%1 is not a stock field.").replace("%1", label))
             return
-        value = view.previous.get(code)
+        # An opening stock copies yesterday's closing stock (stock_from), others their own value.
+        value = view.previous.get(fe.field.stock_from or code)
         if value is None:
             self.status.message(self.tr("No value from yesterday for %1.").replace("%1", label))
             return
@@ -340,7 +341,7 @@ class MainWindow(QMainWindow):
         view = self.current_view()
         copied = 0
         for code, fe in view.edits.items():
-            value = view.previous.get(code)
+            value = view.previous.get(fe.field.stock_from or code)
             if fe.field.stock and value is not None:
                 fe.set_value_by_user(value)
                 copied += 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import keyword
 from decimal import Decimal
 
@@ -56,6 +55,8 @@ def read_definition(root: Node, reader: Reader, source: str, text: str) -> FormD
             raise r.error("period", keys["period"], f"unknown period {period!r}; only 'daily'")
     level = r.text(keys["org_unit_level"], "org_unit_level")
     if level not in ORG_UNIT_LEVELS:
+        import difflib  # only for a hint in an error message
+
         close = difflib.get_close_matches(level, ORG_UNIT_LEVELS, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise r.error(
@@ -236,6 +237,8 @@ def _read_type(r: Reader, node: Node, loc: str) -> FieldType:
     raw = r.text(node, loc, "a field type")
     names = [t.value for t in FieldType]
     if raw not in names:
+        import difflib  # only for a hint in an error message
+
         close = difflib.get_close_matches(raw.lower(), names, n=1, cutoff=0.5)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise r.error(loc, node, f"unknown type {raw!r}{hint}; one of: {', '.join(names)}")

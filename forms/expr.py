@@ -7,7 +7,6 @@ rebuilt as our own small node objects; nothing from a form file is ever eval'ed 
 from __future__ import annotations
 
 import ast
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -312,6 +311,8 @@ class _Builder:
     def hint(self, code: str) -> str:
         if code.lower() in _WORD_HINTS:
             return f"; write {_WORD_HINTS[code.lower()]!r}"
+        import difflib  # only for a hint in an error message
+
         close = difflib.get_close_matches(code, [*self.fields, *FUNCTIONS], n=1, cutoff=0.75)
         return f" (did you mean {close[0]!r}?)" if close else ""
 

@@ -6,7 +6,6 @@ numbers are read from their exact digits, duplicate keys and unknown keys are er
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Collection, Iterable
 from decimal import Decimal, InvalidOperation
@@ -145,6 +144,8 @@ class Reader:
                     f"duplicate key {key!r} (first given on line {_line(keys[key])})",
                 )
             if key not in allowed:
+                import difflib  # only for a hint in an error message
+
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 raise self.error(

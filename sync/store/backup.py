@@ -36,7 +36,7 @@ def _parsed(path: Path) -> tuple[datetime, int] | None:
     match = _BACKUP_NAME.match(path.name)
     if match is None:
         return None
-    taken = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
+    taken = datetime.fromisoformat(match.group(1)).replace(tzinfo=UTC)  # basic ISO 8601
     return taken, int(match.group(3) or 1)
 
 

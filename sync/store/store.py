@@ -6,11 +6,9 @@ serialized, and each save is one SQLite transaction.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import sqlite3
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -118,6 +116,8 @@ class Store:
         row = conn.execute(q.GET_SETTING, (DEVICE_ID_KEY,)).fetchone()
         if row is not None and row[0]:
             return str(row[0])
+        import uuid  # not at module level: it imports platform (start-up time)
+
         device = str(uuid.uuid4())
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -213,6 +213,8 @@ class Store:
 
     def load_demo_org_units(self) -> None:
         """The hand-made demo hierarchy in ``resources/demo/org_units.csv``."""
+        import csv
+
         from resources import DEMO_DIR
 
         with (DEMO_DIR / "org_units.csv").open(encoding="utf-8", newline="") as handle:
@@ -392,6 +394,8 @@ class Store:
                 shown = DRAF
             return SaveResult(None, (), shown)
         assert new_status is not None
+        import uuid
+
         submission = str(uuid.uuid4())
         conn.execute(
             q.INSERT_SUBMISSION,

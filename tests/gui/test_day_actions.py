@@ -46,6 +46,29 @@ def test_copy_from_yesterday(kabar, qtbot) -> None:  # type: ignore[no-untyped-d
     assert fe.value == 37
 
 
+def test_opening_stock_copies_yesterdays_closing_stock(kabar, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from forms.loader import builtin_forms
+    from tests.gui.conftest import prepare_data_dir
+
+    form, field = next(
+        (form, f) for form in builtin_forms() for f in form.fields if f.stock and f.stock_from
+    )
+    assert field.stock_from is not None
+    prepare_data_dir(kabar.data_dir)
+    # Yesterday opened with 50 and closed with 41: today opens with 41, not 50.
+    yesterday = {field.code: 50, field.stock_from: 41}
+    seed_days(kabar.data_dir, FACILITY, form, TODAY - timedelta(days=1), 1, yesterday)
+    window = kabar.start().window
+    view = window.view_for(form.id)
+    window.tabs.setCurrentWidget(view)
+    fe = view.edits[field.code]
+    qtbot.mouseClick(fe.copy_button, Qt.MouseButton.LeftButton)
+    assert fe.value == 41
+    type_into(qtbot, fe.editor, "")
+    window.actions_.copy_all.trigger()
+    assert fe.value == 41
+
+
 def test_mark_complete_needs_no_errors_and_checked_warnings(kabar, qtbot) -> None:  # type: ignore[no-untyped-def]
     from forms.loader import builtin_forms
 

@@ -138,3 +138,27 @@ def test_future_date_is_refused(kabar, qtbot) -> None:  # type: ignore[no-untype
     assert "akan datang" in window.notice_label.text()
     assert window.go_to(TODAY + timedelta(days=5)) is False
     assert window.session.ops.pending == 0
+
+
+def test_a_tab_is_built_when_first_opened_and_still_validated_before(kabar, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from forms.loader import builtin_forms
+    from tests.gui.conftest import prepare_data_dir
+    from tests.gui.helpers import seed_days
+
+    forms = builtin_forms()
+    form, rule, low, high = le_rule(forms[1:])  # a form that is not the first tab
+    prepare_data_dir(kabar.data_dir)
+    seed_days(kabar.data_dir, FACILITY, form, TODAY, 1, {low: 9, high: 3})  # breaks the rule
+    window = kabar.start().window
+    view = window.view_for(form.id)
+    assert window.current_view() is not view
+    qtbot.waitUntil(lambda: not window._loading)
+    assert not view.built and view.edits == {}
+    # Not built, yet its figures are held and judged: the rule's error is already known.
+    assert view.values()[low] == 9
+    assert any(i.rule_id == rule.id for i in view.issues)
+    window.tabs.setCurrentWidget(view)
+    assert view.built
+    assert view.edits[low].editor.text() == "9"
+    assert view.edits[low].message.text()  # the error shows next to the field
+    assert view.dirty_values() == {}  # showing loaded figures is not an edit
