@@ -147,7 +147,7 @@ def _launch_with_store(
         translations.install(saved_lang)
     if not store.org_units():
         store.load_demo_org_units()
-    forms = builtin_forms()
+    forms = builtin_forms(store.data_dir / "cache")  # JSON copies: no PyYAML at start-up
     trace("forms loaded")
     for form in forms:
         store.register_form(form)

@@ -9,19 +9,24 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from forms.definition_reader import read_definition
 from forms.errors import FormLoadError
 from forms.model import FormDefinition
-from forms.yaml_source import MAX_FILE_BYTES, Reader, parse_yaml
 
 __all__ = ["DEFINITIONS_DIR", "FormLoadError", "builtin_forms", "load_form", "load_form_text"]
 
 #: where the shipped form files live
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
 
+#: the largest definition file read (a form is a few kilobytes; this stops accidents)
+MAX_FILE_BYTES = 1_000_000
+
 
 def load_form_text(text: str, source: str = "<text>") -> FormDefinition:
     """Check and load one form from its YAML ``text``; ``source`` names it in messages."""
+    # Imported here: the app's start-up reads cached copies (forms.cache) without PyYAML.
+    from forms.definition_reader import read_definition
+    from forms.yaml_source import Reader, parse_yaml
+
     if len(text) > MAX_FILE_BYTES:
         raise FormLoadError(
             source,
@@ -73,8 +78,14 @@ def _read_bytes(path: Path, name: str) -> bytes:
 
 
 @functools.cache
-def _builtin() -> tuple[FormDefinition, ...]:
-    forms = [load_form(p) for p in sorted(DEFINITIONS_DIR.glob("*.yaml"))]
+def _builtin(cache_dir: Path | None) -> tuple[FormDefinition, ...]:
+    paths = sorted(DEFINITIONS_DIR.glob("*.yaml"))
+    if cache_dir is None:
+        forms = [load_form(p) for p in paths]
+    else:
+        from forms.cache import load_cached
+
+        forms = [load_cached(p, cache_dir) for p in paths]
     by_id: dict[str, FormDefinition] = {}
     for form in forms:
         if form.id in by_id:
@@ -85,6 +96,9 @@ def _builtin() -> tuple[FormDefinition, ...]:
     return tuple(sorted(forms, key=lambda f: f.id))
 
 
-def builtin_forms() -> list[FormDefinition]:
-    """The forms shipped in ``forms/definitions/``, sorted by id (loaded once per process)."""
-    return list(_builtin())
+def builtin_forms(cache_dir: Path | None = None) -> list[FormDefinition]:
+    """The forms shipped in ``forms/definitions/``, sorted by id (loaded once per process).
+
+    With ``cache_dir``, JSON copies kept there spare the YAML parsing (see ``forms.cache``).
+    """
+    return list(_builtin(cache_dir))

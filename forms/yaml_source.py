@@ -52,8 +52,6 @@ for _loader in (_StrictLoader, _StrictCLoader):
 #: the loader used; tests run the suite's loader checks against both
 LOADERS: tuple[type[yaml.SafeLoader], ...] = (_StrictCLoader, _StrictLoader)
 
-#: the largest definition file read (a form is a few kilobytes; this stops accidents)
-MAX_FILE_BYTES = 1_000_000
 
 Node = yaml.Node
 
