@@ -59,15 +59,14 @@ def value_for(field: Any, day_index: int, rng: random.Random) -> Any:
         return rng.random() < 0.1
     if field.type is FieldType.CHOICE:
         return field.choices[0].code
-    return "catatan hari ke-%d" % day_index
+    return f"catatan hari ke-{day_index}"
 
 
 def seed_year(data_dir: Path) -> dict[str, Any]:
     """A year of full reports for one facility, written through the real store."""
+    from desktop.settings_keys import FACILITY, OFFICER
     from forms.loader import builtin_forms
     from sync.store import Store
-
-    from desktop.settings_keys import FACILITY, OFFICER
 
     forms = builtin_forms()
     rng = random.Random(2020)
