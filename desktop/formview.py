@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.fieldedit import FieldEdit
-from forms.model import FormDefinition, Issue, Severity, Text, Value
+from forms.model import FieldType, FormDefinition, Issue, Severity, Text, Value
 from forms.validate import validate
 
 TYPE_RULE_PREFIX = "type:"
@@ -56,6 +56,7 @@ class FormView(QScrollArea):
         self.issues: list[Issue] = []
         self.edits: dict[str, FieldEdit] = {}
         self._groups: list[tuple[QGroupBox, Text]] = []
+        self._grids: list[QGridLayout] = []
         self._order = [f.code for f in form.fields]
         self.built = False
 
@@ -86,19 +87,30 @@ class FormView(QScrollArea):
             grid.setColumnMinimumWidth(0, LABEL_WIDTH)
             grid.setColumnMinimumWidth(2, COPY_WIDTH)
             grid.setColumnMinimumWidth(3, UNIT_WIDTH)
+            self._grids.append(grid)
             for row, field in enumerate(section.fields):
                 fe = FieldEdit(field, lang, box)
                 fe.edited.connect(self._on_edited)
                 fe.copy_requested.connect(self.copy_requested)
                 fe.history_requested.connect(self.history_requested)
                 fe.editor.installEventFilter(self)
+                fe.label.setFixedWidth(LABEL_WIDTH)  # long labels wrap instead of widening
                 grid.addWidget(fe.label, row, 0)
-                grid.addWidget(fe.editor, row, 1)
-                if fe.copy_button is not None:
-                    grid.addWidget(fe.copy_button, row, 2)
-                grid.addWidget(fe.unit, row, 3)
+                if field.type == FieldType.TEXT:
+                    # A wide text edit spans the copy and unit columns (a note has neither)
+                    # instead of widening this section's number column.
+                    grid.addWidget(fe.editor, row, 1, 1, 3)
+                    fe.unit.hide()
+                else:
+                    grid.addWidget(fe.editor, row, 1)
+                    if fe.copy_button is not None:
+                        grid.addWidget(fe.copy_button, row, 2)
+                    grid.addWidget(fe.unit, row, 3)
                 grid.addWidget(fe.message, row, 4)
                 self.edits[field.code] = fe
+            if not any(f.stock for f in section.fields):
+                # QGridLayout gives an empty column no spacing: hold the copy column open.
+                grid.addWidget(QWidget(box), 0, 2)
             column.addWidget(box)
             self._groups.append((box, section.title))
         column.addStretch(1)
@@ -106,6 +118,19 @@ class FormView(QScrollArea):
         for code, fe in self.edits.items():
             fe.set_value(self.loaded.get(code))
         self._show_issues()
+        self._align_columns()
+
+    def _align_columns(self) -> None:
+        """Every section gets the same column widths, so edits, buttons and units line up down
+        the page: a section without a "↓ Kemarin" button would otherwise be narrower there."""
+        rows = list(self.edits.values())
+        copy_w = max(
+            [COPY_WIDTH, *(fe.copy_button.sizeHint().width() for fe in rows if fe.copy_button)]
+        )
+        unit_w = max([UNIT_WIDTH, *(fe.unit.sizeHint().width() for fe in rows)])
+        for grid in self._grids:
+            grid.setColumnMinimumWidth(2, copy_w)
+            grid.setColumnMinimumWidth(3, unit_w)
 
     # -- language ------------------------------------------------------------------------
 
@@ -115,6 +140,8 @@ class FormView(QScrollArea):
             box.setTitle(title.get(lang))
         for fe in self.edits.values():
             fe.retranslate(lang)
+        if self.built:
+            self._align_columns()  # "↓ Yesterday" is wider than "↓ Kemarin"
 
     # -- the day's data ------------------------------------------------------------------
 

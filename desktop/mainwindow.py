@@ -560,6 +560,9 @@ class MainWindow(QMainWindow):
         self.session.ops.run(lambda: store.set_setting(LANG, lang), label="save language")
 
     def _on_language_changed(self, lang: str) -> None:
+        # Passing messages were written in the old language; they would read as stale now.
+        self.status.clearMessage()
+        self.show_notice("")
         for view in self.views:
             view.retranslate(lang)
         self._refresh_summary()

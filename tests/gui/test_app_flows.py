@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -85,9 +86,14 @@ def test_language_switch_at_runtime_both_ways(kabar, qtbot) -> None:  # type: ig
     assert fe.label.text().startswith(field.label.id)
     assert window.date_label.text().startswith("Senin")
     assert fe.editor.text() == "1.234"
+    window.go_to(window.day + timedelta(days=1))  # refused: a notice in Indonesian
+    assert window.notice_label.isVisibleTo(window) and window.status.currentMessage()
 
     window.actions_.lang_en.trigger()
     qtbot.waitUntil(lambda: window.save_button.text() == "Save draft (Ctrl+S)")
+    # Passing messages in the old language are cleared, not left behind.
+    assert window.status.currentMessage() == ""
+    assert not window.notice_label.isVisibleTo(window)
     assert window.actions_.file_menu.title() == "&File"
     assert fe.label.text().startswith(field.label.en)
     assert window.date_label.text().startswith("Monday")
