@@ -83,6 +83,11 @@ def show_fatal(message: str) -> None:
     box.exec()
 
 
+def print_fatal(message: str) -> None:
+    """Without anyone at the screen (headless demo, benchmark): say it on stderr, never block."""
+    print(f"Kabar: {message}", file=sys.stderr, flush=True)
+
+
 class Launch:
     """Everything ``main`` sets up, kept for the event loop and for tests."""
 
@@ -104,8 +109,10 @@ def launch(
     translations_dir: Path | None = None,
     today: Callable[[], Any] | None = None,
     opening: StoreOpening | None = None,
+    on_fatal: Callable[[str], None] = show_fatal,
 ) -> Launch | None:
-    """Build everything up to a shown main window (no event loop). None: the user quit."""
+    """Build everything up to a shown main window (no event loop). None: the user quit, or a
+    problem was reported through ``on_fatal``."""
     from sync.store import StoreError
 
     translations = Translations(translations_dir)
@@ -118,7 +125,7 @@ def launch(
         store = open_store(data_dir, ask_damaged or ask_damaged_dialog, translations.lang, opening)
         trace("store ready")
     except StoreError as exc:
-        show_fatal(exc.message.get(translations.lang))
+        on_fatal(exc.message.get(translations.lang))
         return None
     if store is None:
         return None
@@ -231,9 +238,27 @@ def main(
 
     apply_style(app)
     trace("QApplication ready")
-    launched = launch(args, opening=opening)
+    failures: list[str] = []
+    interactive = not args.quit_when_idle
+
+    def fatal(message: str) -> None:
+        failures.append(message)
+        (show_fatal if interactive else print_fatal)(message)
+
+    def damaged_headless(error: Any, lang: str) -> str:
+        from desktop.damaged import QUIT
+
+        fatal(error.message.get(lang))  # nothing is changed: a person chooses at the next start
+        return QUIT
+
+    launched = launch(
+        args,
+        opening=opening,
+        on_fatal=fatal,
+        ask_damaged=None if interactive else damaged_headless,
+    )
     if launched is None:
-        return 0
+        return 1 if failures else 0
     if args.quit_when_idle:
         _announce_idle(launched, app)
     try:

@@ -1,0 +1,60 @@
+"""The `kabar` command as IT staff and scripts run it: real processes, never a hang."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_kabar(*args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,  # a modal dialog nobody can answer would hang here
+    )
+
+
+def test_headless_start_reports_idle_and_remembers_the_demo(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    first = run_kabar("--data-dir", str(data), "--demo", "--quit-when-idle")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("KABAR_IDLE ")
+    assert (data / "kabar.db").exists()
+    again = run_kabar("--data-dir", str(data), "--quit-when-idle")
+    assert again.returncode == 0, again.stderr
+    assert '"facility": "P' in again.stdout  # the demo's facility was kept in settings
+
+
+def test_a_data_dir_that_is_a_file_is_refused_clearly(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "catatan.txt"
+    not_a_folder.write_text("bukan folder", encoding="utf-8")
+    result = run_kabar("--data-dir", str(not_a_folder), "--quit-when-idle")
+    assert result.returncode == 1
+    assert "Folder data Kabar tidak dapat dibuat" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_damaged_file_is_reported_and_left_untouched_without_a_person(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    garbage = os.urandom(9000)
+    (data / "kabar.db").write_bytes(garbage)
+    result = run_kabar("--data-dir", str(data), "--quit-when-idle", "--lang", "en")
+    assert result.returncode == 1
+    assert "damaged" in result.stderr and "Traceback" not in result.stderr
+    assert (data / "kabar.db").read_bytes() == garbage  # nobody chose: nothing was changed
+    assert sorted(p.name for p in data.iterdir()) == ["kabar.db"]
+
+
+def test_an_unknown_language_is_refused_by_the_command_line() -> None:
+    result = run_kabar("--lang", "fr", "--quit-when-idle")
+    assert result.returncode == 2
+    assert "invalid choice" in result.stderr
