@@ -26,12 +26,14 @@ resources/translations/%.qm: resources/translations/%.ts $(STAMP)
 translations: $(QM)
 
 demo: setup
-	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] && [ -z "$$QT_QPA_PLATFORM" ]; then \
-	  echo "Kabar: no display found on this machine."; \
-	  echo "  To see the app in a virtual screen:  xvfb-run -s '-screen 0 1366x768x24' make demo"; \
-	  echo "  To run it without a screen:          QT_QPA_PLATFORM=offscreen make demo"; \
-	  echo "Running the demo headless now (window drawn offscreen, then closed):"; \
-	  QT_QPA_PLATFORM=offscreen $(PY) -m desktop --data-dir $(DEMO_DIR) --demo --quit-when-idle; \
+	@if [ "$$QT_QPA_PLATFORM" = "offscreen" ] || [ -z "$$DISPLAY$$WAYLAND_DISPLAY$$QT_QPA_PLATFORM" ]; then \
+	  if [ "$$QT_QPA_PLATFORM" != "offscreen" ]; then \
+	    echo "Kabar: no display found on this machine. To see the app in a virtual screen:"; \
+	    echo "    xvfb-run -s '-screen 0 1366x768x24' make demo"; \
+	    echo "Running the demo headless instead (the window is drawn offscreen, then closed)."; \
+	  fi; \
+	  QT_QPA_PLATFORM=offscreen $(PY) -m desktop --data-dir $(DEMO_DIR) --demo --quit-when-idle \
+	    && echo "Demo data for a puskesmas is in $(DEMO_DIR)/; run make demo with a display to use it."; \
 	else \
 	  $(PY) -m desktop --data-dir $(DEMO_DIR) --demo; \
 	fi
