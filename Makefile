@@ -7,7 +7,7 @@ TS := $(wildcard resources/translations/*.ts)
 QM := $(TS:.ts=.qm)
 DEMO_DIR ?= demo-data
 
-.PHONY: all setup translations demo test lint check-imports bench clean
+.PHONY: all setup translations demo test lint check-imports bench clean postgres
 
 all: test
 
@@ -44,7 +44,13 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy forms sync
 	$(VENV)/bin/lint-imports
 
-test: setup lint
+# The server tests start their own PostgreSQL cluster from the Debian binaries (never a system one).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "Installing PostgreSQL (Debian package postgresql) for the server tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
+test: setup lint postgres
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench: setup
