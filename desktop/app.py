@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.i18n import LANGS, Translations
 from desktop.launcher import StoreOpening, default_data_dir, parse_args, trace
-from desktop.settings_keys import FACILITY, LANG, OFFICER
+from desktop.settings_keys import FACILITY, LANG, OFFICER, SERVER_URL
 from desktop.worker import Operations
 
 log = logging.getLogger(__name__)
@@ -175,7 +175,9 @@ def _launch_with_store(
         seed_demo(store, facility, forms)
 
     ops = Operations()
+    server_url = _server_url(args, store)
     session = Session(store, forms, facility, unit.name, officer, translations, ops)
+    session.server_url = server_url
     if today is not None:
         session.today = today
     window = MainWindow(session)
@@ -184,6 +186,21 @@ def _launch_with_store(
     window.start()
     trace("main window shown")
     return Launch(store, translations, window)
+
+
+def _server_url(args: argparse.Namespace, store: Any) -> str | None:
+    """``--server`` is remembered; a value that is not an http(s) URL is refused clearly."""
+    url = args.server
+    if url is not None:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise SystemExit(f"kabar: --server harus alamat http:// atau https:// (bukan {url!r})")
+        url = url.strip().rstrip("/")
+        store.set_setting(SERVER_URL, url)
+        return url
+    return store.get_setting(SERVER_URL)
 
 
 def _headless_defaults(

@@ -32,6 +32,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, default=None, help="folder data Kabar")
     parser.add_argument("--lang", choices=LANGS, default=None, help="bahasa tampilan (id/en)")
     parser.add_argument("--demo", action="store_true", help="isi contoh data bila masih kosong")
+    parser.add_argument(
+        "--server", metavar="URL", default=None, help="alamat server provinsi (disimpan)"
+    )
     parser.add_argument("--quit-when-idle", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 

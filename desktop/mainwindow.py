@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.actions_ = Actions(self)
         self.status = StatusBar(self)
+        self.status.set_server(session.server_url)
         self.setStatusBar(self.status)
 
         # header

@@ -22,6 +22,7 @@ class Session:
     translations: Translations
     ops: Operations
     today: Callable[[], date] = field(default=date.today)
+    server_url: str | None = None
 
     @property
     def lang(self) -> str:

@@ -3,6 +3,8 @@
 FACILITY = "facility"
 OFFICER = "officer"
 LANG = "lang"
+#: the provincial server this install sends to (sync arrives with the sync milestone)
+SERVER_URL = "server_url"
 
 #: the languages the interface ships in; the first is the default
 LANGS = ("id", "en")

@@ -17,10 +17,18 @@ class StatusBar(QStatusBar):
         self.save_label.setObjectName("saveState")
         self.outbox_label = QLabel(self)
         self.outbox_label.setObjectName("outboxCount")
+        self.server_label = QLabel(self)
+        self.server_label.setObjectName("serverAddress")
+        self.addPermanentWidget(self.server_label)
         self.addPermanentWidget(self.save_label)
         self.addPermanentWidget(self.outbox_label)
+        self._server: str | None = None
         self._save_state: tuple[str, datetime | None] = ("", None)
         self._outbox = 0
+        self._retranslate()
+
+    def set_server(self, url: str | None) -> None:
+        self._server = url
         self._retranslate()
 
     def set_saved(self, when: datetime) -> None:
@@ -54,6 +62,10 @@ class StatusBar(QStatusBar):
         else:
             self.save_label.setText("")
         self.outbox_label.setText(self.tr("%1 not sent yet").replace("%1", str(self._outbox)))
+        if self._server:
+            self.server_label.setText(self.tr("Server: %1").replace("%1", self._server))
+        else:
+            self.server_label.setText(self.tr("No server set"))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

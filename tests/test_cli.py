@@ -58,3 +58,10 @@ def test_an_unknown_language_is_refused_by_the_command_line() -> None:
     result = run_kabar("--lang", "fr", "--quit-when-idle")
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def test_a_server_address_that_is_not_a_url_is_refused(tmp_path: Path) -> None:
+    result = run_kabar("--data-dir", str(tmp_path), "--server", "kabar.local", "--quit-when-idle")
+    assert result.returncode == 1
+    assert "--server harus alamat http://" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -85,13 +85,14 @@ class Kabar:
         first_run: Callable[[Any], bool] = refuse_first_run,
         ask_damaged: Callable[[Any, str], str] | None = None,
         today: date = TODAY,
+        extra_args: tuple[str, ...] = (),
     ) -> Any:
         from desktop.app import launch, parse_args
 
         data_dir = data_dir or self.data_dir
         if prepared and not (data_dir / "kabar.db").exists():
             prepare_data_dir(data_dir)
-        argv = ["--data-dir", str(data_dir)] + (["--lang", lang] if lang else [])
+        argv = ["--data-dir", str(data_dir)] + (["--lang", lang] if lang else []) + list(extra_args)
         launched = launch(
             parse_args(argv),
             ask_damaged=ask_damaged,

@@ -263,3 +263,17 @@ def test_quit_when_idle_prints_one_line(tmp_path) -> None:
     assert len(lines) == 1
     info = json.loads(lines[0].removeprefix("KABAR_IDLE "))
     assert info["facility"] == FACILITY and info["rss_kb"] > 10_000
+
+
+def test_the_server_address_is_remembered_and_shown(kabar, qtbot) -> None:  # type: ignore[no-untyped-def]
+    launched = kabar.start(extra_args=("--server", "http://127.0.0.1:8765/"))
+    status = launched.window.status
+    assert status.server_label.text() == "Server: http://127.0.0.1:8765"
+    kabar.stop(launched)
+    again = kabar.start()  # no --server this time: the saved address is used
+    assert again.window.status.server_label.text() == "Server: http://127.0.0.1:8765"
+
+
+def test_no_server_yet_is_said_plainly(kabar, qtbot) -> None:  # type: ignore[no-untyped-def]
+    launched = kabar.start()
+    assert launched.window.status.server_label.text() == "Server belum diatur"
