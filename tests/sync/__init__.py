@@ -1,0 +1,1 @@
+"""Tests of the sync protocol encoding and merge rules (pure, no server)."""
