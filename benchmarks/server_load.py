@@ -1,0 +1,505 @@
+"""Server load benchmark: every puskesmas in Indonesia pushes one day's full report at once.
+
+On a throw-away PostgreSQL cluster with ``kabar-server serve --workers N``: (a) import all of
+Kemendagri's region codes with ``kabar-server import-wilayah`` (timed), (b) set up ~10,300
+puskesmas, one officer and one device token each, straight in the database (not timed), (c) each
+puskesmas pushes both shipped forms for one day (2 submissions in one request, gzip) from
+concurrent clients, and the database is checked afterwards for exactly what was sent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import hashlib
+import json
+import os
+import queue
+import random
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from benchmarks._report import check, emit, percentile
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO.parent / "shared" / "data"
+FACILITIES = int(os.environ.get("KABAR_BENCH_FACILITIES", "10300"))
+#: 2 cores: two workers keep both busy while PostgreSQL and the clients take their share
+WORKERS = int(os.environ.get("KABAR_BENCH_WORKERS", "2"))
+CLIENTS = int(os.environ.get("KABAR_BENCH_CLIENTS", "8"))
+#: the load phase is cut off here (the limit is 60 s): a failing check, never a hang
+LOAD_DEADLINE_S = float(os.environ.get("KABAR_BENCH_DEADLINE_S", "150"))
+REQUEST_TIMEOUT_S = 30.0
+APP_VERSION = "0.1.0"
+BENCH_PASSWORD_HASH_INPUT = "benchmark-only-password"
+
+
+class BenchError(RuntimeError):
+    """The benchmark could not be set up or run; the message says why."""
+
+
+# -- the server as a subprocess -----------------------------------------------------------------
+def server_command(*args: str) -> list[str]:
+    """``kabar-server ARGS`` run from this checkout (the console script if installed)."""
+    script = Path(sys.executable).parent / "kabar-server"
+    if script.exists():
+        return [str(script), *args]
+    code = "import sys; from server.cli import main; sys.exit(main(sys.argv[1:]))"
+    return [sys.executable, "-c", code, *args]
+
+
+def run_cli(*args: str, timeout: float = 300) -> tuple[float, str]:
+    """Run one ``kabar-server`` command; return its wall time and output, raise on failure."""
+    start = time.perf_counter()
+    result = subprocess.run(
+        server_command(*args),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise BenchError(
+            f"kabar-server {args[0]} failed ({result.returncode}): "
+            f"{(result.stderr or result.stdout).strip()[-2000:]}"
+        )
+    return elapsed, result.stdout
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServerProcess:
+    """``kabar-server serve`` in its own process group; ``stop()`` always ends all of it."""
+
+    def __init__(self, db_url: str, workers: int, log_path: Path) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self._log = log_path.open("wb")
+        self.proc = subprocess.Popen(
+            server_command(
+                "serve",
+                "--db",
+                db_url,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+            ),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            cwd=REPO,
+            start_new_session=True,
+        )
+
+    def wait_ready(self, timeout: float = 90) -> None:
+        import requests
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise BenchError(f"the server exited ({self.proc.returncode}):\n{self.log_tail()}")
+            try:
+                if requests.get(self.base + "/healthz", timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise BenchError(f"the server did not answer /healthz in {timeout:.0f} s")
+
+    def log_tail(self, lines: int = 30) -> str:
+        if not self._log.closed:
+            self._log.flush()
+        text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=20)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+        self._log.close()
+
+
+# -- set-up straight in the database ------------------------------------------------------------
+@dataclass
+class Facility:
+    code: str
+    name: str
+    kecamatan: str
+    token: str
+    device_id: str
+
+
+def facility_counts(n_kecamatan: int, total: int) -> list[int]:
+    """``total`` facilities spread evenly (1 or 2 each when total < 2 × n) and deterministically."""
+    ratio = total / n_kecamatan
+    return [int((i + 1) * ratio) - int(i * ratio) for i in range(n_kecamatan)]
+
+
+def token_hash(token: str) -> str:
+    """As the server stores tokens: the SHA-256 of the token text (only this is stored)."""
+    try:
+        from server.auth import token_hash as server_hash
+    except ImportError:
+        return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    return str(server_hash(token))
+
+
+def seed_facilities(db_url: str, total: int) -> list[Facility]:
+    """Puskesmas under the imported kecamatan, an officer and a device token for each."""
+    from argon2 import PasswordHasher
+    from sqlalchemy import insert, select
+
+    from server.db import make_engine
+    from server.models import Device, OrgUnit, User, UserOrgUnit
+
+    engine = make_engine(db_url)
+    now = datetime.now(UTC)
+    # One real argon2id hash for everyone: hashing 10,000 passwords would take minutes.
+    password_hash = PasswordHasher().hash(BENCH_PASSWORD_HASH_INPUT)
+    try:
+        with engine.begin() as conn:
+            kecamatan = conn.execute(
+                select(OrgUnit.code, OrgUnit.name, OrgUnit.path)
+                .where(OrgUnit.level == "kecamatan")
+                .order_by(OrgUnit.code)
+            ).all()
+            if not kecamatan:
+                raise BenchError("no kecamatan in the database: did import-wilayah run?")
+            units: list[dict[str, Any]] = []
+            facilities: list[Facility] = []
+            for (kec_code, kec_name, kec_path), count in zip(
+                kecamatan, facility_counts(len(kecamatan), total), strict=True
+            ):
+                for k in range(1, count + 1):
+                    code = f"P{kec_code.replace('.', '')}9{k:02d}"
+                    name = f"Puskesmas {kec_name}" + (f" {k}" if k > 1 else "")
+                    units.append(
+                        {
+                            "code": code,
+                            "name": name,
+                            "level": "puskesmas",
+                            "parent_code": kec_code,
+                            "type": "puskesmas",
+                            "path": f"{kec_path}{code}/",
+                        }
+                    )
+                    facilities.append(
+                        Facility(code, name, kec_code, secrets.token_urlsafe(32), str(uuid.uuid4()))
+                    )
+            conn.execute(insert(OrgUnit), units)
+            conn.execute(
+                insert(User),
+                [
+                    {
+                        "username": f"pkm{i:05d}",
+                        "name": f"Petugas {f.name}",
+                        "role": "petugas_puskesmas",
+                        "phone": None,
+                        "password_hash": password_hash,
+                        "active": True,
+                        "created_at": now,
+                    }
+                    for i, f in enumerate(facilities)
+                ],
+            )
+            ids = dict(
+                conn.execute(select(User.username, User.id).where(User.username.like("pkm%"))).all()
+            )
+            user_ids = [ids[f"pkm{i:05d}"] for i in range(len(facilities))]
+            conn.execute(
+                insert(UserOrgUnit),
+                [
+                    {"user_id": u, "org_unit": f.code}
+                    for u, f in zip(user_ids, facilities, strict=True)
+                ],
+            )
+            conn.execute(
+                insert(Device),
+                [
+                    {
+                        "user_id": u,
+                        "device_id": f.device_id,
+                        "device_name": f"Laptop {f.name}",
+                        "token_hash": token_hash(f.token),
+                        "created_at": now,
+                        "expires_at": now + timedelta(days=90),
+                        "revoked_at": None,
+                        "last_seen_at": None,
+                        "app_version": APP_VERSION,
+                    }
+                    for u, f in zip(user_ids, facilities, strict=True)
+                ],
+            )
+        return facilities
+    finally:
+        engine.dispose()
+
+
+# -- the pushes ---------------------------------------------------------------------------------
+def value_to_json(field: Any, value: Any) -> Any:
+    """The protocol's typed JSON (sync.protocol when present, else the same rules here)."""
+    try:
+        from sync.protocol import value_to_json as shared
+    except ImportError:
+        shared = None
+    if shared is not None:
+        return shared(field, value)
+    if isinstance(value, Decimal):
+        from forms.types import to_storage
+
+        return to_storage(field.type, value)
+    return value
+
+
+def build_bodies(facilities: list[Facility], period: date) -> tuple[list[bytes], int]:
+    """One gzip push body per facility (both forms), built before the clock starts."""
+    from desktop.demo import _Puskesmas, _values
+    from forms.loader import builtin_forms
+
+    forms = sorted(builtin_forms(), key=lambda f: f.id)
+    bodies: list[bytes] = []
+    cells = 0
+    at = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    for i, facility in enumerate(facilities):
+        rng = random.Random(i)
+        model = _Puskesmas(rng)
+        model.day_index = i % 7
+        day = {**model.covid(), **model.resources()}
+        submissions = []
+        for form in forms:
+            values = _values(form, day, rng)
+            fields = {f.code: f for f in form.fields}
+            x = {code: value_to_json(fields[code], v) for code, v in values.items()}
+            cells += len(x)
+            submissions.append(
+                {
+                    "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                    "ou": facility.code,
+                    "f": form.id,
+                    "v": form.version,
+                    "p": period.isoformat(),
+                    "t": at,
+                    "c": 1,
+                    "b": 0,
+                    "x": x,
+                }
+            )
+        body = json.dumps({"d": facility.device_id, "s": submissions}, separators=(",", ":"))
+        bodies.append(gzip.compress(body.encode("utf-8"), compresslevel=6))
+    return bodies, cells
+
+
+@dataclass
+class LoadResult:
+    latencies_ms: list[float]
+    errors: int
+    error_samples: list[str]
+    wall_s: float
+    completed: int
+
+
+def push_all(
+    base: str, facilities: list[Facility], bodies: list[bytes], clients: int
+) -> LoadResult:
+    """Every facility pushes once, ``clients`` at a time; stops at the deadline."""
+    import requests
+
+    work: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for i in range(len(facilities)):
+        work.put(i)
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    start = time.perf_counter()
+    deadline = start + LOAD_DEADLINE_S
+
+    def client() -> None:
+        with requests.Session() as session:
+            while time.perf_counter() < deadline:
+                try:
+                    i = work.get_nowait()
+                except queue.Empty:
+                    return
+                headers = {
+                    "Authorization": f"Bearer {facilities[i].token}",
+                    "Content-Type": "application/json",
+                    "Content-Encoding": "gzip",
+                    "Accept-Encoding": "gzip",
+                    "X-Kabar-App": APP_VERSION,
+                }
+                t0 = time.perf_counter()
+                problem = None
+                try:
+                    reply = session.post(
+                        base + "/api/v1/push",
+                        data=bodies[i],
+                        headers=headers,
+                        timeout=REQUEST_TIMEOUT_S,
+                    )
+                    ms = (time.perf_counter() - t0) * 1000
+                    if reply.status_code != 200:
+                        problem = (
+                            f"{facilities[i].code}: HTTP {reply.status_code} {reply.text[:300]}"
+                        )
+                    else:
+                        problem = receipt_problem(facilities[i].code, reply.json())
+                except (requests.RequestException, ValueError) as e:
+                    ms = (time.perf_counter() - t0) * 1000
+                    problem = f"{facilities[i].code}: {type(e).__name__}: {e}"
+                with lock:
+                    latencies.append(ms)
+                    if problem is not None:
+                        errors.append(problem)
+
+    threads = [threading.Thread(target=client, name=f"client-{n}") for n in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    unsent = len(facilities) - len(latencies)
+    return LoadResult(latencies, len(errors) + unsent, errors[:5], wall, len(latencies))
+
+
+def receipt_problem(code: str, body: dict[str, Any]) -> str | None:
+    """Anything but two applied submissions with every cell applied is an error."""
+    receipts = body.get("r")
+    if not isinstance(receipts, list) or len(receipts) != 2:
+        return f"{code}: receipts {str(body)[:300]}"
+    for r in receipts:
+        if r.get("s") != "applied" or r.get("c"):
+            return f"{code}: not applied: {str(r)[:300]}"
+    return None
+
+
+def count_rows(db_url: str) -> dict[str, int]:
+    from sqlalchemy import func, select
+
+    from server.db import make_engine
+    from server.models import Cell, CellVersion, DayStatus, Submission
+
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return {
+                name: int(conn.execute(select(func.count()).select_from(model)).scalar_one())
+                for name, model in (
+                    ("submissions", Submission),
+                    ("cells", Cell),
+                    ("cell_versions", CellVersion),
+                    ("day_status", DayStatus),
+                )
+            }
+    finally:
+        engine.dispose()
+
+
+# -- main ---------------------------------------------------------------------------------------
+def main() -> int:
+    wilayah = SHARED_DATA / "wilayah.csv"
+    if not wilayah.exists():
+        print(
+            f"server_load: {wilayah} not found; the benchmark needs Kemendagri's region codes "
+            "there (kode,nama CSV)",
+            file=sys.stderr,
+        )
+        return 2
+    from tests.support.pgcluster import PgCluster
+
+    figures: dict[str, Any] = {"workers": WORKERS, "clients": CLIENTS, "facilities": FACILITIES}
+    checks: list[dict[str, Any]] = []
+    work_dir = Path(tempfile.mkdtemp(prefix="kabar-bench-"))
+    server: ServerProcess | None = None
+    try:
+        with PgCluster(max_connections=100) as pg:
+            db_url = pg.create_database("kabar")
+            run_cli("init", "--db", db_url)
+            import_s, _ = run_cli("import-wilayah", "--db", db_url, str(wilayah))
+            figures["import_wilayah_s"] = round(import_s, 2)
+            checks.append(check("import_wilayah_s", round(import_s, 2), "<=", 30))
+            for form_file in sorted((REPO / "forms" / "definitions").glob("*.yaml")):
+                run_cli("publish-form", "--db", db_url, str(form_file))
+
+            t0 = time.perf_counter()
+            facilities = seed_facilities(db_url, FACILITIES)
+            period = datetime.now(UTC).date() - timedelta(days=1)
+            bodies, cells_sent = build_bodies(facilities, period)
+            figures["setup_s"] = round(time.perf_counter() - t0, 1)
+            figures["request_body_bytes_mean"] = round(sum(map(len, bodies)) / len(bodies))
+
+            server = ServerProcess(db_url, WORKERS, work_dir / "server.log")
+            server.wait_ready()
+            result = push_all(server.base, facilities, bodies, CLIENTS)
+            lat = result.latencies_ms or [float("inf")]
+            figures.update(
+                {
+                    "all_pushes_s": round(result.wall_s, 2),
+                    "pushes_per_s": round(result.completed / result.wall_s, 1),
+                    "p50_ms": round(percentile(lat, 50), 1),
+                    "p90_ms": round(percentile(lat, 90), 1),
+                    "p99_ms": round(percentile(lat, 99), 1),
+                    "max_ms": round(max(lat), 1),
+                    "errors": result.errors,
+                    "cells_sent": cells_sent,
+                }
+            )
+            if result.error_samples:
+                figures["error_samples"] = result.error_samples
+            checks += [
+                check("all_pushes_s", figures["all_pushes_s"], "<=", 60),
+                check("pushes_per_s", figures["pushes_per_s"], ">=", 172),
+                check("p99_ms", figures["p99_ms"], "<=", 500),
+                check("errors", result.errors, "<=", 0),
+            ]
+            server.stop()
+            rows = count_rows(db_url)
+            figures["rows"] = rows
+            figures["cells_written"] = rows["cells"]
+            want_subs = 2 * len(facilities)
+            checks += [
+                check("submissions_missing", abs(rows["submissions"] - want_subs), "<=", 0),
+                check("cells_missing", abs(rows["cells"] - cells_sent), "<=", 0),
+                check("cell_versions_missing", abs(rows["cell_versions"] - cells_sent), "<=", 0),
+            ]
+    except (BenchError, subprocess.TimeoutExpired) as e:
+        print(f"server_load: {e}", file=sys.stderr)
+        if server is not None:
+            print(server.log_tail(), file=sys.stderr)
+        checks.append(check("completed", 0, ">=", 1))
+    finally:
+        if server is not None:
+            server.stop()
+        shutil.rmtree(work_dir, ignore_errors=True)
+    emit("server_load", figures, checks)
+    return 0 if all(c["ok"] for c in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
