@@ -32,8 +32,11 @@ h3{font-size:1rem;margin:16px 0 4px}
 table{width:100%;border-collapse:collapse;margin:6px 0}
 th,td{padding:6px 4px;border-bottom:1px solid #e3e6e8;text-align:left;vertical-align:top}
 th{font-size:.85rem;color:#57606a;font-weight:600}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+td.n{white-space:nowrap}
+td small{display:block;color:#57606a;font-size:.8rem}
 tr.form th{color:#0b5d3b;font-size:.9rem;padding-top:12px}
+tr.form th.n{white-space:nowrap}
 tr.total td{font-weight:700}
 details{border-top:1px solid #e3e6e8;padding:6px 0}
 summary{cursor:pointer;padding:6px 0;font-weight:600}
@@ -102,8 +105,10 @@ def _figures_section(figures: DailyFigures | None) -> str:
     ]
     out += [f'<th class="n">{escape(ind.label.id)}</th>' for ind in headline]
     out.append("</tr></thead><tbody>")
+    lead = headline[0].form_id if headline else ""
     for region in figures.regions:
-        out.append(f"<tr><td>{escape(region.name)}</td>")
+        reported = f"{n(region.reported.get(lead, 0))}/{n(region.facilities)} fasilitas lapor"
+        out.append(f"<tr><td>{escape(region.name)}<small>{reported}</small></td>")
         out += [f'<td class="n">{n(region.sums[ind.key])}</td>' for ind in headline]
         out.append("</tr>")
     out.append('<tr class="total"><td>Jumlah</td>')
@@ -115,17 +120,10 @@ def _figures_section(figures: DailyFigures | None) -> str:
     return "\n".join(out)
 
 
-def _reported_text(figures: DailyFigures, region: RegionFigures) -> str:
-    counts = {region.reported.get(f.id, 0) for f in figures.forms}
-    if len(counts) == 1:
-        return f"{n(counts.pop())} dari {n(region.facilities)} fasilitas melapor"
-    return f"{n(max(counts))} dari {n(region.facilities)} fasilitas melapor (sebagian)"
-
-
 def _details(figures: DailyFigures, region: RegionFigures, title: str, open_: bool = False) -> str:
     out = [
         f"<details{' open' if open_ else ''}><summary>{escape(title)} "
-        f"<small>· {_reported_text(figures, region)}</small></summary>",
+        f"<small>· {n(region.facilities)} fasilitas</small></summary>",
         "<table><tbody>",
     ]
     for form in figures.forms:

@@ -10,7 +10,7 @@ import hashlib
 import random
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert
 
@@ -35,7 +35,7 @@ UNITS = [
     ("P6472010202", "Puskesmas Bukuan <Baru> & Co", "puskesmas", "64.72.01", "puskesmas"),
 ]
 DAY = date(2026, 11, 20)
-EARLIER = date(2026, 11, 19)
+EARLIER = DAY - timedelta(days=1)
 
 
 @dataclass
@@ -50,6 +50,8 @@ class Report:
 @dataclass
 class Seed:
     forms: list[FormDefinition]
+    day: date
+    earlier: date
     reports: list[Report] = field(default_factory=list)
 
     def expected(self, day: date, region_of: dict[str, str]) -> dict[str, dict[str, int | None]]:
@@ -110,18 +112,19 @@ PLAN = {
 }
 
 
-def seed(db_url: str, today: date | None = None) -> Seed:
-    """Units, the shipped forms, and reports for EARLIER (all complete) and DAY (mixed)."""
+def seed(db_url: str, day: date = DAY) -> Seed:
+    """Units, the shipped forms, and reports for the day before (all complete) and ``day``
+    (complete as in PLAN, the rest drafts)."""
     forms = sorted(builtin_forms(), key=lambda f: f.id)
-    result = Seed(forms)
+    result = Seed(forms, day, day - timedelta(days=1))
     rng = random.Random(20261120)
     now = datetime.now(UTC)
-    for day in (EARLIER, DAY, *((today,) if today else ())):
+    for d in (result.earlier, day):
         for facility, complete_forms in PLAN.items():
             for form in forms:
-                complete = day != DAY or form.id in complete_forms
+                complete = d != day or form.id in complete_forms
                 result.reports.append(
-                    Report(facility, form.id, day, complete, _values(form, rng, big=day == DAY))
+                    Report(facility, form.id, d, complete, _values(form, rng, big=d == day))
                 )
     engine = make_engine(db_url)
     try:
