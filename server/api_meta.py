@@ -1,0 +1,80 @@
+"""``GET /api/v1/metadata``, ``GET /api/v1/forms/{id}/{version}`` and ``GET /healthz``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import PlainTextResponse, Response
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from server.api_token import user_json
+from server.auth import current_user, utcnow
+from server.context import ServerContext, get_context, read_session
+from server.errors import ApiError
+from server.models import FormVersion
+from server.scope import Principal, metadata_units
+from sync.protocol import format_time
+
+router = APIRouter()
+
+
+def latest_forms(session: Session) -> list[dict[str, Any]]:
+    """Every form's newest published version."""
+    newest = (
+        select(FormVersion.form_id, func.max(FormVersion.version).label("version"))
+        .group_by(FormVersion.form_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(FormVersion.form_id, FormVersion.version, FormVersion.sha256)
+        .join(
+            newest,
+            (newest.c.form_id == FormVersion.form_id) & (newest.c.version == FormVersion.version),
+        )
+        .order_by(FormVersion.form_id)
+    ).all()
+    return [{"id": f, "version": v, "sha256": h} for f, v, h in rows]
+
+
+@router.get("/api/v1/metadata")
+def metadata(
+    principal: Annotated[Principal, Depends(current_user)],
+    session: Annotated[Session, Depends(read_session)],
+    context: Annotated[ServerContext, Depends(get_context)],
+) -> dict[str, Any]:
+    p = principal
+    return {
+        "server_time": format_time(utcnow()),
+        "user": user_json(p.username, p.name, p.role, p.org_units),
+        "forms": latest_forms(session),
+        "org_units": metadata_units(session, principal),
+        "app": {"latest": context.settings.app_latest, "minimum": context.settings.app_minimum},
+    }
+
+
+@router.get("/api/v1/forms/{form_id}/{version}", response_class=PlainTextResponse)
+def form_text(
+    form_id: str,
+    version: int,
+    principal: Annotated[Principal, Depends(current_user)],
+    session: Annotated[Session, Depends(read_session)],
+) -> Response:
+    row = session.scalar(
+        select(FormVersion).where(FormVersion.form_id == form_id, FormVersion.version == version)
+    )
+    if row is None:
+        raise ApiError(404, "not_found", f"form {form_id!r} version {version} is not published")
+    return Response(
+        row.source_text,
+        media_type="text/yaml; charset=utf-8",
+        headers={"X-Kabar-Form-Sha256": row.sha256},
+    )
+
+
+@router.get("/healthz")
+def healthz(request: Request) -> dict[str, str]:
+    with get_context(request).read_sessions() as session:
+        session.execute(text("SELECT 1"))
+    return {"status": "ok"}

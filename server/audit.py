@@ -1,0 +1,31 @@
+"""Admin actions go to ``admin_audit`` (append-only) in the same transaction as the action."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from server.models import AdminAudit
+
+
+def cli_actor() -> str:
+    """Who runs an admin command: ``cli:<OS user>``."""
+    try:
+        return f"cli:{getpass.getuser()}"[:64]
+    except (KeyError, OSError):
+        return "cli"
+
+
+def record(session: Session, actor: str, action: str, **detail: Any) -> None:
+    session.add(
+        AdminAudit(
+            at=datetime.now(UTC),
+            actor=actor[:64],
+            action=action,
+            detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
+        )
+    )
