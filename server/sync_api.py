@@ -49,7 +49,7 @@ class PushBody(BaseModel):
     """A push (see the protocol doc); each submission is checked by ``sync.protocol``."""
 
     d: str = Field(description="the device id, as at login")
-    s: list[dict[str, Any]] = Field(description=f"the submissions, at most {MAX_SUBMISSIONS}")
+    s: list[Any] = Field(description=f"the submissions, at most {MAX_SUBMISSIONS}")
 
 
 class PushReply(BaseModel):
