@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
-from server import api_meta, api_token, db, public
+from server import api_meta, api_token, db, public, sync_api
 from server.bodies import BodyLimitMiddleware
 from server.context import ServerContext
 from server.errors import install_handlers
@@ -48,7 +48,7 @@ def create_app(db_url: str, settings: Settings | None = None) -> FastAPI:
     install_handlers(app)
     app.include_router(api_token.router)
     app.include_router(api_meta.router)
-    _include_sync_api(app)
+    app.include_router(sync_api.router)
     app.include_router(public.router)
     # Outermost last: responses are gzipped after everything else; bodies are checked first.
     app.add_middleware(
@@ -58,15 +58,6 @@ def create_app(db_url: str, settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(GZipMiddleware, minimum_size=500)
     return app
-
-
-def _include_sync_api(app: FastAPI) -> None:
-    # TODO(helper B): drop the guard once server/sync_api.py lands.
-    try:
-        from server.sync_api import router
-    except ImportError:
-        return
-    app.include_router(router)
 
 
 def app_from_env() -> FastAPI:
