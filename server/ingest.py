@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Boolean, bindparam, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,7 +21,15 @@ from forms.model import Field, FieldType, FormDefinition, Severity, Value
 from forms.types import from_storage, to_storage
 from forms.validate import validator_for
 from server.db import allocate_revisions
-from server.models import Cell, CellVersion, Conflict, DayStatus, FormVersion, OrgUnit, User
+from server.models import (
+    Cell,
+    CellVersion,
+    Conflict,
+    FormVersion,
+    OrgUnit,
+    User,
+    UtcDateTime,
+)
 from server.models import Submission as SubmissionRow
 from server.scope import Principal, covers_path
 from sync.merge import Apply, CurrentCell, Unchanged, decide
@@ -415,6 +423,43 @@ def _json_of(field: Field, text: str | None) -> Any:
         return text  # stored under another version's type: shown as stored
 
 
+_COLUMNS = "org_unit, form_id, period, indicator, value, rev, user_id, device_id, client_at, "
+_COLUMNS += "server_at, submission_id, flags"
+_FROM_ARRAYS = (
+    "SELECT :org_unit, :form_id, :period, u.indicator, u.value, u.rev, :user_id, :device_id, "
+    ":client_at, :server_at, :submission_id, u.flags{extra} "
+    "FROM unnest(CAST(:indicators AS text[]), CAST(:vals AS text[]), CAST(:revs AS bigint[]), "
+    "CAST(:flag_list AS text[])) AS u(indicator, value, rev, flags)"
+)
+_TIMES = (bindparam("client_at", type_=UtcDateTime()), bindparam("server_at", type_=UtcDateTime()))
+# PostgreSQL: one statement per table whatever the number of cells (arrays, unnest); a
+# statement per row would cost a round trip per cell.
+_PG_INSERT_VERSIONS = text(
+    f"INSERT INTO cell_versions ({_COLUMNS}, form_version) "
+    + _FROM_ARRAYS.format(extra=", :form_version")
+).bindparams(*_TIMES)
+_PG_INSERT_CELLS = text(
+    f"INSERT INTO cells ({_COLUMNS}) " + _FROM_ARRAYS.format(extra="")
+).bindparams(*_TIMES)
+_PG_UPDATE_CELLS = text(
+    "UPDATE cells SET value = u.value, rev = u.rev, user_id = :user_id, device_id = :device_id, "
+    "client_at = :client_at, server_at = :server_at, submission_id = :submission_id, "
+    "flags = u.flags "
+    "FROM unnest(CAST(:indicators AS text[]), CAST(:vals AS text[]), CAST(:revs AS bigint[]), "
+    "CAST(:flag_list AS text[])) AS u(indicator, value, rev, flags) "
+    "WHERE cells.org_unit = :org_unit AND cells.form_id = :form_id AND cells.period = :period "
+    "AND cells.indicator = u.indicator"
+).bindparams(*_TIMES)
+_DAY_STATUS = text(
+    "INSERT INTO day_status (org_unit, form_id, period, complete, rev, updated_at) "
+    "VALUES (:org_unit, :form_id, :period, :complete, :rev, :updated_at) "
+    "ON CONFLICT (org_unit, form_id, period) DO UPDATE SET "
+    "complete = day_status.complete OR excluded.complete, "
+    "rev = CASE WHEN excluded.rev > day_status.rev THEN excluded.rev ELSE day_status.rev END, "
+    "updated_at = excluded.updated_at"
+).bindparams(bindparam("updated_at", type_=UtcDateTime()), bindparam("complete", type_=Boolean()))
+
+
 def _write_cells(
     session: Session,
     principal: Principal,
@@ -427,7 +472,7 @@ def _write_cells(
     first: int,
     now: datetime,
 ) -> None:
-    common = {
+    common: dict[str, Any] = {
         "org_unit": sub.org_unit,
         "form_id": sub.form_id,
         "period": sub.period,
@@ -437,41 +482,59 @@ def _write_cells(
         "server_at": now,
         "submission_id": sub.id,
     }
-    versions: list[dict[str, Any]] = []
-    new_rows: list[dict[str, Any]] = []
-    changed: list[dict[str, Any]] = []
+    rows: dict[bool, list[dict[str, Any]]] = {True: [], False: []}  # exists already -> rows
     for offset, indicator in enumerate(applies):
         flag = json.dumps(sorted(set(flags[indicator]))) if indicator in flags else None
-        row = {
-            **common,
-            "indicator": indicator,
-            "value": judged[indicator].text,
-            "rev": first + offset,
-            "flags": flag,
-        }
-        versions.append({**row, "form_version": form.version})
-        (changed if indicator in current else new_rows).append(row)
-    session.execute(insert(CellVersion), versions)
-    if new_rows:
-        session.execute(insert(Cell), new_rows)
-    for row in changed:
-        session.execute(
+        rows[indicator in current].append(
+            {
+                "indicator": indicator,
+                "value": judged[indicator].text,
+                "rev": first + offset,
+                "flags": flag,
+            }
+        )
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+
+        def arrays(part: list[dict[str, Any]]) -> dict[str, Any]:
+            return {
+                **common,
+                "indicators": [r["indicator"] for r in part],
+                "vals": [r["value"] for r in part],
+                "revs": [r["rev"] for r in part],
+                "flag_list": [r["flags"] for r in part],
+            }
+
+        everything = rows[False] + rows[True]
+        conn.execute(_PG_INSERT_VERSIONS, {**arrays(everything), "form_version": form.version})
+        if rows[False]:
+            conn.execute(_PG_INSERT_CELLS, arrays(rows[False]))
+        if rows[True]:
+            conn.execute(_PG_UPDATE_CELLS, arrays(rows[True]))
+        return
+    # SQLite: in-process, a statement per row costs no round trip
+    versions = [{**common, **r, "form_version": form.version} for r in rows[False] + rows[True]]
+    conn.execute(insert(CellVersion), versions)
+    if rows[False]:
+        conn.execute(insert(Cell), [{**common, **r} for r in rows[False]])
+    for r in rows[True]:
+        conn.execute(
             update(Cell)
             .where(
                 Cell.org_unit == sub.org_unit,
                 Cell.form_id == sub.form_id,
                 Cell.period == sub.period,
-                Cell.indicator == row["indicator"],
+                Cell.indicator == r["indicator"],
             )
             .values(
-                value=row["value"],
-                rev=row["rev"],
+                value=r["value"],
+                rev=r["rev"],
                 user_id=principal.user_id,
                 device_id=principal.device_id,
                 client_at=sub.client_at,
                 server_at=now,
                 submission_id=sub.id,
-                flags=row["flags"],
+                flags=r["flags"],
             )
         )
 
@@ -480,37 +543,16 @@ def _write_day_status(
     session: Session, sub: Submission, first: int | None, n: int, now: datetime
 ) -> None:
     """A day once marked complete stays complete; its ``rev`` is the day's newest revision."""
-    last = first + n - 1 if first is not None else None
-    row = session.execute(
-        select(DayStatus.complete, DayStatus.rev).where(
-            DayStatus.org_unit == sub.org_unit,
-            DayStatus.form_id == sub.form_id,
-            DayStatus.period == sub.period,
-        )
-    ).first()
-    if row is None:
-        if last is None and not sub.complete:
-            return
-        session.execute(
-            insert(DayStatus).values(
-                org_unit=sub.org_unit,
-                form_id=sub.form_id,
-                period=sub.period,
-                complete=sub.complete,
-                rev=last or 0,
-                updated_at=now,
-            )
-        )
+    if first is None and not sub.complete:
         return
-    complete = row.complete or sub.complete
-    rev = max(row.rev, last or 0)
-    if complete != row.complete or rev != row.rev:
-        session.execute(
-            update(DayStatus)
-            .where(
-                DayStatus.org_unit == sub.org_unit,
-                DayStatus.form_id == sub.form_id,
-                DayStatus.period == sub.period,
-            )
-            .values(complete=complete, rev=rev, updated_at=now)
-        )
+    session.execute(
+        _DAY_STATUS,
+        {
+            "org_unit": sub.org_unit,
+            "form_id": sub.form_id,
+            "period": sub.period,
+            "complete": sub.complete,
+            "rev": first + n - 1 if first is not None else 0,
+            "updated_at": now,
+        },
+    )
