@@ -32,10 +32,10 @@ demo: setup
 	    echo "    xvfb-run -s '-screen 0 1366x768x24' make demo"; \
 	    echo "Running the demo headless instead (the window is drawn offscreen, then closed)."; \
 	  fi; \
-	  QT_QPA_PLATFORM=offscreen $(PY) -m desktop --data-dir $(DEMO_DIR) --demo --quit-when-idle \
-	    && echo "Demo data for a puskesmas is in $(DEMO_DIR)/; run make demo with a display to use it."; \
+	  $(PY) -m server.demo_run --headless --data-dir $(DEMO_DIR) \
+	    && echo "Demo data is in $(DEMO_DIR)/ (desktop/ and server/); run make demo with a display to use it."; \
 	else \
-	  $(PY) -m desktop --data-dir $(DEMO_DIR) --demo; \
+	  $(PY) -m server.demo_run --data-dir $(DEMO_DIR); \
 	fi
 
 lint: $(STAMP)

@@ -251,7 +251,7 @@ def seed_facilities(db_url: str, total: int) -> list[Facility]:
                         "created_at": now,
                         "expires_at": now + timedelta(days=90),
                         "revoked_at": None,
-                        "last_seen_at": None,
+                        "last_seen_at": now,  # as a login leaves it
                         "app_version": APP_VERSION,
                     }
                     for u, f in zip(user_ids, facilities, strict=True)

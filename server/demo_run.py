@@ -1,0 +1,143 @@
+"""``make demo``: a demo server on loopback, the desktop app pointed at it, stopped afterwards.
+
+``python -m server.demo_run [--headless]``: the server keeps its database in
+``demo-data/server/kabar-server.db`` (SQLite, the embedded default); ``init`` and ``demo-seed``
+run every time and change nothing when already done. The server is stopped when the app closes,
+also on Ctrl+C or an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+READY_TIMEOUT_S = 60.0
+
+
+class DemoError(RuntimeError):
+    """The demo could not start; the message says why."""
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m server.demo_run",
+        description="Kabar demo: a demo server on this computer and the desktop app using it",
+    )
+    parser.add_argument("--data-dir", type=Path, default=Path("demo-data"), help="demo folder")
+    parser.add_argument(
+        "--headless",
+        action="store_true",
+        help="no display: draw the app offscreen and close it once it is idle",
+    )
+    return parser.parse_args(argv)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def server_cli(*args: str) -> None:
+    """One ``kabar-server`` command in this process; a failure becomes a DemoError."""
+    from server.cli import main
+
+    try:
+        code = main(list(args))
+    except SystemExit as e:  # argparse exits on bad arguments
+        code = e.code if isinstance(e.code, int) else 1
+    if code:
+        raise DemoError(f"kabar-server {args[0]} failed (exit code {code})")
+
+
+def start_server(db_url: str, port: int, log_path: Path) -> subprocess.Popen[bytes]:
+    """``kabar-server serve`` in its own process group (so stopping it ends all of it)."""
+    code = "import sys; from server.cli import main; sys.exit(main(sys.argv[1:]))"
+    args = ["serve", "--db", db_url, "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+    with log_path.open("ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-c", code, *args],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def wait_ready(proc: subprocess.Popen[bytes], base: str, log_path: Path) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
+            raise DemoError(f"the demo server stopped at start-up:\n{tail}")
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    raise DemoError(f"the demo server did not answer within {READY_TIMEOUT_S:.0f} s")
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+
+
+def run_desktop(data_dir: Path, base: str, headless: bool) -> int:
+    cmd = [sys.executable, "-m", "desktop", "--data-dir", str(data_dir), "--server", base, "--demo"]
+    env = dict(os.environ)
+    if headless:
+        cmd.append("--quit-when-idle")
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    return subprocess.call(cmd, env=env)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    root = args.data_dir.resolve()
+    server_dir = root / "server"
+    server_dir.mkdir(parents=True, exist_ok=True)
+    db_url = f"sqlite:///{server_dir / 'kabar-server.db'}"
+    log_path = server_dir / "server.log"
+    proc: subprocess.Popen[bytes] | None = None
+    try:
+        server_cli("init", "--db", db_url)
+        server_cli("demo-seed", "--db", db_url)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        proc = start_server(db_url, port, log_path)
+        print(f"KABAR_DEMO_SERVER pid={proc.pid} url={base}", flush=True)
+        wait_ready(proc, base, log_path)
+        print(f"Server demo berjalan di {base} (halaman publik: {base}/public/)", flush=True)
+        return run_desktop(root / "desktop", base, args.headless)
+    except DemoError as e:
+        print(f"Kabar demo: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if proc is not None:
+            stop_server(proc)
+            print("Server demo dihentikan.", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
