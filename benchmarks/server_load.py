@@ -399,6 +399,22 @@ def receipt_problem(code: str, body: dict[str, Any]) -> str | None:
     return None
 
 
+def public_timings(base: str) -> dict[str, float]:
+    """The public page and daily figures at national scale (reported, no limit in the issue)."""
+    import requests
+
+    out = {}
+    for name, path in (
+        ("public_page_ms", "/public/"),
+        ("public_daily_kecamatan_ms", "/public/v1/daily.json?level=kecamatan"),
+    ):
+        t0 = time.perf_counter()
+        reply = requests.get(base + path, timeout=120)
+        ms = (time.perf_counter() - t0) * 1000
+        out[name] = round(ms, 1) if reply.status_code == 200 else -1.0
+    return out
+
+
 def count_rows(db_url: str) -> dict[str, int]:
     from sqlalchemy import func, select
 
@@ -478,6 +494,7 @@ def main() -> int:
                 check("p99_ms", figures["p99_ms"], "<=", 500),
                 check("errors", result.errors, "<=", 0),
             ]
+            figures.update(public_timings(server.base))
             server.stop()
             rows = count_rows(db_url)
             figures["rows"] = rows
