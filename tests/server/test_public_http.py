@@ -9,8 +9,12 @@ from typing import Any
 
 import pytest
 import requests
+from sqlalchemy import update
 
 from forms.numbers import format_number
+from server import public as public_module
+from server.db import make_engine
+from server.models import DayStatus
 from server.public_figures import WITA, local_today
 from tests.server.public_seed import Seed, region_map, seed
 
@@ -124,6 +128,8 @@ def test_page_before_any_complete_report(db_url: str, live_server_factory: Any) 
         {"date": "20-11-2026"},
         {"date": "2026-02-30"},
         {"date": "2026-11-20T00:00"},
+        {"date": "2026-W47-5"},
+        {"date": "20261120"},
         {"date": "x" * 5000},
     ],
 )
@@ -139,3 +145,43 @@ def test_read_only(public: tuple[str, Seed]) -> None:
     url, _ = public
     _assert_error(requests.post(f"{url}/public/v1/daily.json", json={}), 405, "method_not_allowed")
     _assert_error(requests.get(f"{url}/public/v1/nope.json"), 404, "not_found")
+
+
+def test_answers_are_reused_for_a_minute_then_recomputed(
+    public: tuple[str, Seed], db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, data = public
+    query = {"level": "kecamatan", "date": data.day.isoformat()}
+    first = requests.get(f"{url}/public/v1/daily.json", params=query).json()
+    sangkulirang = {r["code"]: r for r in first["regions"]}["64.08.05"]
+    assert sangkulirang["facilities_reported"]["covid19-harian"] == 0
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                update(DayStatus)
+                .where(DayStatus.org_unit == "P6408050201", DayStatus.period == data.day)
+                .values(complete=True)
+            )
+    finally:
+        engine.dispose()
+    # within the minute: the same answer (the database is not asked again)
+    assert requests.get(f"{url}/public/v1/daily.json", params=query).json() == first
+    monkeypatch.setattr(public_module, "CACHE_SECONDS", 0)
+    fresh = requests.get(f"{url}/public/v1/daily.json", params=query).json()
+    sangkulirang = {r["code"]: r for r in fresh["regions"]}["64.08.05"]
+    assert sangkulirang["facilities_reported"] == {"covid19-harian": 1, "sumber-daya-harian": 1}
+    assert sangkulirang["sums"]["suspek_baru"] is not None
+
+
+def test_reused_answers_stay_whole_through_gzip(public: tuple[str, Seed]) -> None:
+    url, _ = public
+    for _ in range(3):
+        reply = requests.get(f"{url}/public/", headers={"Accept-Encoding": "gzip"})
+        assert reply.status_code == 200
+        assert reply.headers["Content-Encoding"] == "gzip"
+        assert reply.headers["Cache-Control"] == "public, max-age=60"
+        assert reply.text.rstrip().endswith("</html>")
+    plain = requests.get(f"{url}/public/", headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers
+    assert plain.text == reply.text
