@@ -150,8 +150,20 @@ def _completeness_section(today: Completeness) -> str:
         f'<p class="note">{n(reported)} dari {n(facilities)} fasilitas sudah mengirim laporan '
         "lengkap hari ini (semua formulir).</p>",
     ]
+    # One kabupaten shows its kecamatan at once; several are folded (a province has dozens).
+    folded = len(today.kabupaten) > 1
+    if folded:
+        out.append('<p class="note">Ketuk nama kabupaten/kota untuk melihat tiap kecamatan.</p>')
     for (_, kab_name), rows in today.kabupaten.items():
-        out.append(f"<h3>{escape(kab_name or 'Tanpa kabupaten')}</h3><ul>")
+        kab_reported = sum(k.reported for k in rows)
+        kab_facilities = sum(k.facilities for k in rows)
+        cls = "ok" if kab_reported == kab_facilities else "part"
+        out.append(
+            f"<details{'' if folded else ' open'}><summary>"
+            f"{escape(kab_name or 'Tanpa kabupaten')} <small>· "
+            f'<span class="{cls}">{n(kab_reported)} dari {n(kab_facilities)}</span>'
+            " fasilitas</small></summary><ul>"
+        )
         for kec in rows:
             cls = "ok" if kec.reported == kec.facilities else "part"
             out.append(
@@ -168,7 +180,7 @@ def _completeness_section(today: Completeness) -> str:
                         names.append(escape(name))
                 out.append(f'<p class="missing">Belum melapor: {"; ".join(names)}</p>')
             out.append("</li>")
-        out.append("</ul>")
+        out.append("</ul></details>")
     if not today.kabupaten:
         out.append('<p class="note">Belum ada fasilitas terdaftar.</p>')
     out.append("</section>")

@@ -106,6 +106,9 @@ def test_page_shows_figures_and_who_reported_today(public: tuple[str, Seed]) -> 
         assert f'<td class="n">{"–" if value is None else format_number(value, "id")}</td>' in html
     # who has reported today: per kecamatan n of m, with the facilities still missing
     assert "Kecamatan Sangatta Utara: " in html
+    # per kabupaten (folded on a phone): facilities that sent every form today
+    assert 'Kabupaten Kutai Timur <small>· <span class="part">1 dari 3</span>' in html
+    assert 'Kota Samarinda <small>· <span class="part">1 dari 2</span>' in html
     assert '<span class="part">1 dari 2</span>' in html
     assert "Puskesmas Teluk Lingga (belum: Laporan Harian Sumber Daya)" in html
     assert "Puskesmas Bukuan &lt;Baru&gt; &amp; Co" in html  # escaped, never raw markup
