@@ -28,6 +28,7 @@ def create_app(db_url: str, settings: Settings | None = None) -> FastAPI:
         sessions=db.session_factory(engine),
         read_sessions=db.session_factory(engine, readonly=True),
         settings=settings,
+        read_engine=db.readonly_engine(engine),
     )
 
     @asynccontextmanager

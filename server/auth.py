@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from fastapi import Request
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -163,40 +163,64 @@ def _bearer(request: Request) -> str:
     return token.strip()
 
 
+_D, _U, _UO, _O = Device.__table__, User.__table__, UserOrgUnit.__table__, OrgUnit.__table__
+_WHO = (
+    select(
+        _D.c.id,
+        _D.c.device_id,
+        _D.c.revoked_at,
+        _D.c.expires_at,
+        _D.c.last_seen_at,
+        _D.c.app_version,
+        _U.c.id.label("uid"),
+        _U.c.username,
+        _U.c.name,
+        _U.c.role,
+        _U.c.active,
+        _O.c.code,
+        _O.c.path,
+    )
+    .select_from(
+        _D.join(_U, _U.c.id == _D.c.user_id)
+        .outerjoin(_UO, _UO.c.user_id == _U.c.id)
+        .outerjoin(_O, _O.c.code == _UO.c.org_unit)
+    )
+    .where(_D.c.token_hash == bindparam("h"))
+    .order_by(_O.c.code)
+)
+
+
 def current_user(request: Request) -> Principal:
     """FastAPI dependency: the caller, or 401 with the protocol's error code."""
     context = get_context(request)
     token = _bearer(request)
     now = utcnow()
     app_version = request.headers.get(APP_HEADER, "").strip()[:32]
-    with context.read_sessions() as session:
-        row = session.execute(
-            select(Device, User)
-            .join(User, User.id == Device.user_id)
-            .where(Device.token_hash == token_hash(token))
-        ).first()
-        if row is None:
-            raise ApiError(401, "token_invalid", headers={"WWW-Authenticate": "Bearer"})
-        device, user = row[0], row[1]
-        if device.revoked_at is not None:
-            raise ApiError(401, "token_revoked", headers={"WWW-Authenticate": "Bearer"})
-        if not user.active:
-            raise ApiError(
-                401, "token_revoked", "account deactivated", {"WWW-Authenticate": "Bearer"}
-            )
-        if device.expires_at <= now:
-            raise ApiError(401, "token_expired", headers={"WWW-Authenticate": "Bearer"})
-        units = assigned_units(session, user.id)
+    with context.read_engine.connect() as conn:
+        rows = conn.execute(_WHO, {"h": token_hash(token)}).all()
+    if not rows:
+        raise ApiError(401, "token_invalid", headers={"WWW-Authenticate": "Bearer"})
+    r = rows[0]
+    if r.revoked_at is not None:
+        raise ApiError(401, "token_revoked", headers={"WWW-Authenticate": "Bearer"})
+    if not r.active:
+        raise ApiError(401, "token_revoked", "account deactivated", {"WWW-Authenticate": "Bearer"})
+    if r.expires_at <= now:
+        raise ApiError(401, "token_expired", headers={"WWW-Authenticate": "Bearer"})
+    units = [(x.code, x.path) for x in rows if x.code is not None]
+    device = Device(
+        id=r.id, device_id=r.device_id, last_seen_at=r.last_seen_at, app_version=r.app_version
+    )
     _note_seen(context.sessions, device, now, app_version, context.settings)
     principal = Principal(
-        user_id=user.id,
-        username=user.username,
-        name=user.name,
-        role=user.role,
+        user_id=r.uid,
+        username=r.username,
+        name=r.name,
+        role=r.role,
         org_units=tuple(code for code, _ in units),
         roots=tuple(path for _, path in units),
-        device_id=device.device_id,
-        device_pk=device.id,
+        device_id=r.device_id,
+        device_pk=r.id,
         app_version=app_version,
     )
     request.state.principal = principal

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from server import db
 
@@ -248,6 +249,16 @@ def cmd_publish_form(url: str, args: argparse.Namespace) -> None:
         print(f"published form {result.form_id} version {result.version}")
 
 
+#: uvicorn[standard]'s C parser and event loop; no access log (a line per push costs CPU at
+#: national scale, and the server logs what matters itself)
+_UVICORN_OPTIONS: dict[str, Any] = {
+    "log_level": "info",
+    "http": "httptools",
+    "loop": "uvloop",
+    "access_log": False,
+}
+
+
 def cmd_serve(url: str, args: argparse.Namespace) -> None:
     import os
 
@@ -260,7 +271,7 @@ def cmd_serve(url: str, args: argparse.Namespace) -> None:
     engine = _session(url)
     engine.dispose()
     if args.workers == 1:
-        uvicorn.run(create_app(url), host=args.host, port=args.port, log_level="info")
+        uvicorn.run(create_app(url), host=args.host, port=args.port, **_UVICORN_OPTIONS)
         return
     # Several worker processes import the app themselves: hand them the URL by environment.
     os.environ[APP_DB_ENV] = url
@@ -270,7 +281,7 @@ def cmd_serve(url: str, args: argparse.Namespace) -> None:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        log_level="info",
+        **_UVICORN_OPTIONS,
     )
 
 

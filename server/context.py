@@ -21,6 +21,8 @@ class ServerContext:
     #: read-only sessions (on SQLite: deferred BEGIN, run beside a writer)
     read_sessions: sessionmaker[Session]
     settings: Settings
+    #: ``engine`` for read-only Core queries (on SQLite: deferred BEGIN, beside a writer)
+    read_engine: Engine
 
 
 def get_context(request: Request) -> ServerContext:

@@ -118,10 +118,15 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> Engi
     return create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
 
 
+def readonly_engine(engine: Engine) -> Engine:
+    """``engine`` whose transactions begin deferred on SQLite (readers beside a writer)."""
+    return engine.execution_options(**{READONLY_OPTION: True})
+
+
 def session_factory(engine: Engine, *, readonly: bool = False) -> sessionmaker[Session]:
     """Sessions on ``engine``; ``readonly=True`` lets SQLite readers run beside a writer."""
     if readonly:
-        engine = engine.execution_options(**{READONLY_OPTION: True})
+        engine = readonly_engine(engine)
     return sessionmaker(engine, expire_on_commit=False)
 
 

@@ -26,7 +26,6 @@ from server.models import (
     CellVersion,
     Conflict,
     FormVersion,
-    OrgUnit,
     User,
     UtcDateTime,
 )
@@ -173,22 +172,39 @@ class _Judged:
     conflict_id: int | None
 
 
+_ST = SubmissionRow.__table__
+_CT = Cell.__table__
+_INS_SUB = insert(_ST)
+_DUP_PATH = text(
+    "SELECT s.payload_sha256 AS sha, s.receipt AS receipt, "
+    "(SELECT path FROM org_units WHERE code = :code) AS path "
+    "FROM (SELECT 1) AS one LEFT JOIN submissions s ON s.id = :id"
+)
+_LOCK = (
+    select(_CT.c.indicator, _CT.c.value, _CT.c.rev, _CT.c.user_id, _CT.c.client_at)
+    .where(
+        _CT.c.org_unit == bindparam("ou"),
+        _CT.c.form_id == bindparam("f"),
+        _CT.c.period == bindparam("p"),
+    )
+    .with_for_update()
+)
+
+
 def _ingest(
     session: Session, principal: Principal, sub: Submission, forms: FormCache, now: datetime
 ) -> SubmissionReceipt:
     sha = submission_sha256(sub)
-    stored = session.execute(
-        select(SubmissionRow.payload_sha256, SubmissionRow.receipt).where(
-            SubmissionRow.id == sub.id
-        )
-    ).first()
+    conn = session.connection()
+    both = conn.execute(_DUP_PATH, {"id": sub.id, "code": sub.org_unit}).first()
+    stored = None if both.sha is None else both
     if stored is not None:
-        if stored.payload_sha256 != sha:
+        if stored.sha != sha:
             return rejected_receipt(ProtocolError("id_reused", detail=sub.id))
         previous = decode_receipt(json.loads(stored.receipt), [c.indicator for c in sub.cells])
         return SubmissionReceipt("duplicate", previous.rev, previous.cells)
 
-    path = session.scalar(select(OrgUnit.path).where(OrgUnit.code == sub.org_unit))
+    path = both.path
     if path is None:
         return rejected_receipt(ProtocolError("unknown_org_unit", detail=sub.org_unit))
     if not covers_path(principal, path):
@@ -304,9 +320,31 @@ def _ingest(
         )
 
     receipt = SubmissionReceipt("applied", first, receipts)
+    if (first is not None or sub.complete) and conn.dialect.name == "postgresql":
+        conn.execute(
+            _DAY_AND_SUB,
+            {
+                "org_unit": sub.org_unit,
+                "form_id": sub.form_id,
+                "period": sub.period,
+                "complete": sub.complete,
+                "rev": first + len(applies) - 1 if first is not None else 0,
+                "updated_at": now,
+                "sid": sub.id,
+                "sdevice": principal.device_id,
+                "suser": principal.user_id,
+                "form_version": sub.form_version,
+                "client_at": sub.client_at,
+                "app_version": principal.app_version or None,
+                "sha": sha,
+                "receipt": json.dumps(encode_receipt(receipt), separators=(",", ":")),
+            },
+        )
+        return receipt
     _write_day_status(session, sub, first, len(applies), now)
-    session.execute(
-        insert(SubmissionRow).values(
+    conn.execute(
+        _INS_SUB,
+        dict(
             id=sub.id,
             device_id=principal.device_id,
             user_id=principal.user_id,
@@ -320,7 +358,7 @@ def _ingest(
             app_version=principal.app_version or None,
             payload_sha256=sha,
             receipt=json.dumps(encode_receipt(receipt), separators=(",", ":")),
-        )
+        ),
     )
     return receipt
 
@@ -341,15 +379,11 @@ class _Row:
 def _lock_day(session: Session, sub: Submission) -> dict[str, _Row]:
     """The day's current cells, locked against concurrent writers until commit (PostgreSQL;
     SQLite transactions are serialized already)."""
-    rows = session.execute(
-        select(Cell.indicator, Cell.value, Cell.rev, Cell.user_id, Cell.client_at)
-        .where(
-            Cell.org_unit == sub.org_unit,
-            Cell.form_id == sub.form_id,
-            Cell.period == sub.period,
-        )
-        .with_for_update()
-    ).all()
+    rows = (
+        session.connection()
+        .execute(_LOCK, {"ou": sub.org_unit, "f": sub.form_id, "p": sub.period})
+        .all()
+    )
     return {r.indicator: _Row(r.value, r.rev, r.user_id, r.client_at) for r in rows}
 
 
@@ -441,6 +475,12 @@ _PG_INSERT_VERSIONS = text(
 _PG_INSERT_CELLS = text(
     f"INSERT INTO cells ({_COLUMNS}) " + _FROM_ARRAYS.format(extra="")
 ).bindparams(*_TIMES)
+_PG_BOTH = text(
+    f"WITH v AS (INSERT INTO cell_versions ({_COLUMNS}, form_version) "
+    + _FROM_ARRAYS.format(extra=", :form_version")
+    + f") INSERT INTO cells ({_COLUMNS}) "
+    + _FROM_ARRAYS.format(extra="")
+).bindparams(*_TIMES)
 _PG_UPDATE_CELLS = text(
     "UPDATE cells SET value = u.value, rev = u.rev, user_id = :user_id, device_id = :device_id, "
     "client_at = :client_at, server_at = :server_at, submission_id = :submission_id, "
@@ -458,6 +498,24 @@ _DAY_STATUS = text(
     "rev = CASE WHEN excluded.rev > day_status.rev THEN excluded.rev ELSE day_status.rev END, "
     "updated_at = excluded.updated_at"
 ).bindparams(bindparam("updated_at", type_=UtcDateTime()), bindparam("complete", type_=Boolean()))
+
+
+_DAY_AND_SUB = text(
+    "WITH d AS (INSERT INTO day_status (org_unit, form_id, period, complete, rev, updated_at) "
+    "VALUES (:org_unit, :form_id, :period, :complete, :rev, :updated_at) "
+    "ON CONFLICT (org_unit, form_id, period) DO UPDATE SET "
+    "complete = day_status.complete OR excluded.complete, "
+    "rev = CASE WHEN excluded.rev > day_status.rev THEN excluded.rev ELSE day_status.rev END, "
+    "updated_at = excluded.updated_at) "
+    "INSERT INTO submissions (id, device_id, user_id, org_unit, form_id, form_version, period, "
+    "client_at, received_at, complete, app_version, payload_sha256, receipt) VALUES (:sid, "
+    ":sdevice, :suser, :org_unit, :form_id, :form_version, :period, :client_at, :updated_at, "
+    ":complete, :app_version, :sha, :receipt)"
+).bindparams(
+    bindparam("updated_at", type_=UtcDateTime()),
+    bindparam("client_at", type_=UtcDateTime()),
+    bindparam("complete", type_=Boolean()),
+)
 
 
 def _write_cells(
@@ -506,6 +564,9 @@ def _write_cells(
             }
 
         everything = rows[False] + rows[True]
+        if rows[False] and not rows[True]:
+            conn.execute(_PG_BOTH, {**arrays(everything), "form_version": form.version})
+            return
         conn.execute(_PG_INSERT_VERSIONS, {**arrays(everything), "form_version": form.version})
         if rows[False]:
             conn.execute(_PG_INSERT_CELLS, arrays(rows[False]))
