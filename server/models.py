@@ -175,19 +175,22 @@ class RevisionCounter(Base):
 
 
 class Cell(Base):
-    """The current value of one figure: (org unit, form, period, indicator)."""
+    """The current value of one figure: (org unit, form, period, indicator).
+
+    No foreign keys here nor on ``cell_versions``: only ``server.ingest`` writes these rows, in
+    the transaction that checked the org unit, account and form version (migration 0002)."""
 
     __tablename__ = "cells"
     __table_args__ = (Index("ix_cells_rev", "rev", unique=True),)
 
-    org_unit: Mapped[str] = mapped_column(ForeignKey("org_units.code"), primary_key=True)
+    org_unit: Mapped[str] = mapped_column(String(32), primary_key=True)
     form_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     period: Mapped[date] = mapped_column(Date, primary_key=True)
     indicator: Mapped[str] = mapped_column(String(64), primary_key=True)
     #: canonical text of the typed value (sync.protocol); NULL = a cleared figure
     value: Mapped[str | None] = mapped_column(Text)
     rev: Mapped[int] = mapped_column(BigInteger)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    user_id: Mapped[int] = mapped_column(Integer)
     #: the client's device uuid
     device_id: Mapped[str] = mapped_column(String(64))
     client_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -200,21 +203,16 @@ class CellVersion(Base):
     """Every version of every cell, append-only (the database refuses UPDATE and DELETE)."""
 
     __tablename__ = "cell_versions"
-    __table_args__ = (
-        Index("ix_cell_versions_cell", "org_unit", "form_id", "period", "indicator"),
-        ForeignKeyConstraint(
-            ["form_id", "form_version"], ["form_versions.form_id", "form_versions.version"]
-        ),
-    )
+    __table_args__ = (Index("ix_cell_versions_cell", "org_unit", "form_id", "period", "indicator"),)
 
     rev: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    org_unit: Mapped[str] = mapped_column(ForeignKey("org_units.code"))
+    org_unit: Mapped[str] = mapped_column(String(32))
     form_id: Mapped[str] = mapped_column(String(64))
     form_version: Mapped[int] = mapped_column(Integer)
     period: Mapped[date] = mapped_column(Date)
     indicator: Mapped[str] = mapped_column(String(64))
     value: Mapped[str | None] = mapped_column(Text)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    user_id: Mapped[int] = mapped_column(Integer)
     device_id: Mapped[str] = mapped_column(String(64))
     client_at: Mapped[datetime] = mapped_column(UtcDateTime)
     server_at: Mapped[datetime] = mapped_column(UtcDateTime)

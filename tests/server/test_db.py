@@ -240,3 +240,57 @@ def test_default_url_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(db.DB_ENV)
     assert db.default_url().startswith("sqlite:///")
     assert db.default_url().endswith("kabar-server.db")
+
+
+def _cell_foreign_keys(engine: Engine) -> dict[str, int]:
+    found = inspect(engine)
+    return {t: len(found.get_foreign_keys(t)) for t in ("cells", "cell_versions")}
+
+
+def test_migration_0002_drops_the_cell_foreign_keys_and_keeps_the_rows(
+    empty_db_url: str,
+) -> None:
+    from alembic import command
+
+    db.migrate(empty_db_url, "0001")
+    engine = db.make_engine(empty_db_url)
+    try:
+        assert _cell_foreign_keys(engine) == {"cells": 2, "cell_versions": 3}
+        _seed(engine)
+        at = NOW.replace(tzinfo=None)
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, username, name, role, password_hash, active, "
+                    "created_at) VALUES (1, 'ani', 'Ani', 'admin_provinsi', 'x', :t, :at)"
+                ),
+                {"t": True, "at": at},
+            )
+            conn.execute(
+                text("INSERT INTO form_versions VALUES ('f', 1, 'h', 'text', :at, 'cli')"),
+                {"at": at},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO cell_versions (rev, org_unit, form_id, form_version, period, "
+                    "indicator, value, user_id, device_id, client_at, server_at, "
+                    "submission_id) VALUES (1, '64', 'f', 1, :p, 'x', '3', 1, 'd', :at, :at, "
+                    "'s')"
+                ),
+                {"p": date(2026, 11, 20), "at": at},
+            )
+        db.migrate(empty_db_url)
+        assert db.current_revision(engine) == "0002"
+        assert _cell_foreign_keys(engine) == {"cells": 0, "cell_versions": 0}
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT value FROM cell_versions")).scalar_one() == "3"
+        # the append-only guard survived (SQLite's batch mode rebuilt the table)
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(text("DELETE FROM cell_versions"))
+        with engine.begin() as conn:
+            command.downgrade(db.alembic_config(conn), "0001")
+        assert _cell_foreign_keys(engine) == {"cells": 2, "cell_versions": 3}
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(text("UPDATE cell_versions SET value = '4'"))
+    finally:
+        engine.dispose()
