@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Boolean, bindparam, insert, select, text, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -299,10 +300,17 @@ def _ingest(
             )
 
     first: int | None = None
-    if applies:
+    if applies and conn.dialect.name == "postgresql":
+        # The counter row stays locked from the allocation to the commit (gap-free feed), so
+        # every server's writes pass through this one statement: keep it to one round trip.
+        first = _pg_apply(
+            conn, principal, sub, form, judged, applies, current, flags, receipts, sha, now
+        )
+    elif applies:
         # Last, just before commit: the counter row stays locked until then (gap-free feed).
         first = allocate_revisions(session, len(applies))
         _write_cells(session, principal, sub, form, judged, applies, current, flags, first, now)
+    if first is not None:
         for offset, indicator in enumerate(applies):
             receipts[indicator] = CellReceipt("applied", first + offset)
         rev_of = {ind: first + k for k, ind in enumerate(applies)}
@@ -320,47 +328,80 @@ def _ingest(
         )
 
     receipt = SubmissionReceipt("applied", first, receipts)
-    if (first is not None or sub.complete) and conn.dialect.name == "postgresql":
-        conn.execute(
-            _DAY_AND_SUB,
-            {
-                "org_unit": sub.org_unit,
-                "form_id": sub.form_id,
-                "period": sub.period,
-                "complete": sub.complete,
-                "rev": first + len(applies) - 1 if first is not None else 0,
-                "updated_at": now,
-                "sid": sub.id,
-                "sdevice": principal.device_id,
-                "suser": principal.user_id,
-                "form_version": sub.form_version,
-                "client_at": sub.client_at,
-                "app_version": principal.app_version or None,
-                "sha": sha,
-                "receipt": json.dumps(encode_receipt(receipt), separators=(",", ":")),
-            },
-        )
-        return receipt
+    if applies and conn.dialect.name == "postgresql":
+        return receipt  # the day status and the submission row went with the cells
     _write_day_status(session, sub, first, len(applies), now)
-    conn.execute(
-        _INS_SUB,
-        dict(
-            id=sub.id,
-            device_id=principal.device_id,
-            user_id=principal.user_id,
-            org_unit=sub.org_unit,
-            form_id=sub.form_id,
-            form_version=sub.form_version,
-            period=sub.period,
-            client_at=sub.client_at,
-            received_at=now,
-            complete=sub.complete,
-            app_version=principal.app_version or None,
-            payload_sha256=sha,
-            receipt=json.dumps(encode_receipt(receipt), separators=(",", ":")),
-        ),
-    )
+    conn.execute(_INS_SUB, _submission_row(principal, sub, sha, now, _receipt_text(receipt)))
     return receipt
+
+
+def _receipt_text(receipt: SubmissionReceipt) -> str:
+    return json.dumps(encode_receipt(receipt), separators=(",", ":"))
+
+
+def _submission_row(
+    principal: Principal, sub: Submission, sha: str, now: datetime, receipt: str
+) -> dict[str, Any]:
+    return {
+        "id": sub.id,
+        "device_id": principal.device_id,
+        "user_id": principal.user_id,
+        "org_unit": sub.org_unit,
+        "form_id": sub.form_id,
+        "form_version": sub.form_version,
+        "period": sub.period,
+        "client_at": sub.client_at,
+        "received_at": now,
+        "complete": sub.complete,
+        "app_version": principal.app_version or None,
+        "payload_sha256": sha,
+        "receipt": receipt,
+    }
+
+
+#: stands in for the first revision while the receipt text is made, before it is known
+_FIRST_MARK = 7_777_777_777_777_777
+
+
+def _pg_apply(
+    conn: Connection,
+    principal: Principal,
+    sub: Submission,
+    form: FormDefinition,
+    judged: dict[str, _Judged],
+    applies: Sequence[str],
+    current: dict[str, _Row],
+    flags: dict[str, list[str]],
+    receipts: dict[str, CellReceipt],
+    sha: str,
+    now: datetime,
+) -> int:
+    """Allocate the revisions and write versions, cells, day status and the submission row in
+    one statement (PostgreSQL); returns the first revision."""
+    for offset, indicator in enumerate(applies):
+        receipts[indicator] = CellReceipt("applied", _FIRST_MARK + offset)
+    text_ = _receipt_text(SubmissionReceipt("applied", _FIRST_MARK, receipts))
+    head, mark, tail = text_.partition(str(_FIRST_MARK))
+    assert mark and str(_FIRST_MARK) not in tail
+    params = _submission_row(principal, sub, sha, now, "")
+    del params["receipt"]
+    params.update(
+        {
+            "n": len(applies),
+            "receipt_head": head,
+            "receipt_tail": tail,
+            "server_at": now,
+            "submission_id": sub.id,
+            "indicators": list(applies),
+            "vals": [judged[i].text for i in applies],
+            "flag_list": [
+                json.dumps(sorted(set(flags[i]))) if i in flags else None for i in applies
+            ],
+            "isnew": [i not in current for i in applies],
+        }
+    )
+    first = conn.execute(_PG_APPLY, params).scalar_one()
+    return int(first)
 
 
 def _rejected(reason: str, detail: str) -> CellReceipt:
@@ -459,37 +500,7 @@ def _json_of(field: Field, text: str | None) -> Any:
 
 _COLUMNS = "org_unit, form_id, period, indicator, value, rev, user_id, device_id, client_at, "
 _COLUMNS += "server_at, submission_id, flags"
-_FROM_ARRAYS = (
-    "SELECT :org_unit, :form_id, :period, u.indicator, u.value, u.rev, :user_id, :device_id, "
-    ":client_at, :server_at, :submission_id, u.flags{extra} "
-    "FROM unnest(CAST(:indicators AS text[]), CAST(:vals AS text[]), CAST(:revs AS bigint[]), "
-    "CAST(:flag_list AS text[])) AS u(indicator, value, rev, flags)"
-)
 _TIMES = (bindparam("client_at", type_=UtcDateTime()), bindparam("server_at", type_=UtcDateTime()))
-# PostgreSQL: one statement per table whatever the number of cells (arrays, unnest); a
-# statement per row would cost a round trip per cell.
-_PG_INSERT_VERSIONS = text(
-    f"INSERT INTO cell_versions ({_COLUMNS}, form_version) "
-    + _FROM_ARRAYS.format(extra=", :form_version")
-).bindparams(*_TIMES)
-_PG_INSERT_CELLS = text(
-    f"INSERT INTO cells ({_COLUMNS}) " + _FROM_ARRAYS.format(extra="")
-).bindparams(*_TIMES)
-_PG_BOTH = text(
-    f"WITH v AS (INSERT INTO cell_versions ({_COLUMNS}, form_version) "
-    + _FROM_ARRAYS.format(extra=", :form_version")
-    + f") INSERT INTO cells ({_COLUMNS}) "
-    + _FROM_ARRAYS.format(extra="")
-).bindparams(*_TIMES)
-_PG_UPDATE_CELLS = text(
-    "UPDATE cells SET value = u.value, rev = u.rev, user_id = :user_id, device_id = :device_id, "
-    "client_at = :client_at, server_at = :server_at, submission_id = :submission_id, "
-    "flags = u.flags "
-    "FROM unnest(CAST(:indicators AS text[]), CAST(:vals AS text[]), CAST(:revs AS bigint[]), "
-    "CAST(:flag_list AS text[])) AS u(indicator, value, rev, flags) "
-    "WHERE cells.org_unit = :org_unit AND cells.form_id = :form_id AND cells.period = :period "
-    "AND cells.indicator = u.indicator"
-).bindparams(*_TIMES)
 _DAY_STATUS = text(
     "INSERT INTO day_status (org_unit, form_id, period, complete, rev, updated_at) "
     "VALUES (:org_unit, :form_id, :period, :complete, :rev, :updated_at) "
@@ -500,20 +511,39 @@ _DAY_STATUS = text(
 ).bindparams(bindparam("updated_at", type_=UtcDateTime()), bindparam("complete", type_=Boolean()))
 
 
-_DAY_AND_SUB = text(
-    "WITH d AS (INSERT INTO day_status (org_unit, form_id, period, complete, rev, updated_at) "
-    "VALUES (:org_unit, :form_id, :period, :complete, :rev, :updated_at) "
+_CELL_VALUES = (
+    ":org_unit, :form_id, :period, u.indicator, u.value, u.rev, :user_id, :device_id, "
+    ":client_at, :server_at, :submission_id, u.flags"
+)
+_PG_APPLY = text(
+    "WITH r AS (UPDATE revision_counter SET last = last + :n WHERE id = 1 "
+    "RETURNING last - :n + 1 AS first), "
+    "u AS (SELECT t.indicator, t.value, t.flags, t.isnew, r.first + t.ord - 1 AS rev FROM r, "
+    "unnest(CAST(:indicators AS text[]), CAST(:vals AS text[]), CAST(:flag_list AS text[]), "
+    "CAST(:isnew AS boolean[])) WITH ORDINALITY AS t(indicator, value, flags, isnew, ord)), "
+    f"v AS (INSERT INTO cell_versions ({_COLUMNS}, form_version) "
+    f"SELECT {_CELL_VALUES}, :form_version FROM u), "
+    f"c AS (INSERT INTO cells ({_COLUMNS}) SELECT {_CELL_VALUES} FROM u WHERE u.isnew), "
+    "x AS (UPDATE cells SET value = u.value, rev = u.rev, user_id = :user_id, "
+    "device_id = :device_id, client_at = :client_at, server_at = :server_at, "
+    "submission_id = :submission_id, flags = u.flags FROM u WHERE NOT u.isnew "
+    "AND cells.org_unit = :org_unit AND cells.form_id = :form_id AND cells.period = :period "
+    "AND cells.indicator = u.indicator), "
+    "d AS (INSERT INTO day_status (org_unit, form_id, period, complete, rev, updated_at) "
+    "SELECT :org_unit, :form_id, :period, :complete, r.first + :n - 1, :server_at FROM r "
     "ON CONFLICT (org_unit, form_id, period) DO UPDATE SET "
     "complete = day_status.complete OR excluded.complete, "
     "rev = CASE WHEN excluded.rev > day_status.rev THEN excluded.rev ELSE day_status.rev END, "
-    "updated_at = excluded.updated_at) "
-    "INSERT INTO submissions (id, device_id, user_id, org_unit, form_id, form_version, period, "
-    "client_at, received_at, complete, app_version, payload_sha256, receipt) VALUES (:sid, "
-    ":sdevice, :suser, :org_unit, :form_id, :form_version, :period, :client_at, :updated_at, "
-    ":complete, :app_version, :sha, :receipt)"
+    "updated_at = excluded.updated_at), "
+    "s AS (INSERT INTO submissions (id, device_id, user_id, org_unit, form_id, form_version, "
+    "period, client_at, received_at, complete, app_version, payload_sha256, receipt) "
+    "SELECT :id, :device_id, :user_id, :org_unit, :form_id, :form_version, :period, "
+    ":client_at, :received_at, :complete, :app_version, :payload_sha256, "
+    "CAST(:receipt_head AS text) || r.first || CAST(:receipt_tail AS text) FROM r) "
+    "SELECT first FROM r"
 ).bindparams(
-    bindparam("updated_at", type_=UtcDateTime()),
-    bindparam("client_at", type_=UtcDateTime()),
+    *_TIMES,
+    bindparam("received_at", type_=UtcDateTime()),
     bindparam("complete", type_=Boolean()),
 )
 
@@ -552,28 +582,7 @@ def _write_cells(
             }
         )
     conn = session.connection()
-    if conn.dialect.name == "postgresql":
-
-        def arrays(part: list[dict[str, Any]]) -> dict[str, Any]:
-            return {
-                **common,
-                "indicators": [r["indicator"] for r in part],
-                "vals": [r["value"] for r in part],
-                "revs": [r["rev"] for r in part],
-                "flag_list": [r["flags"] for r in part],
-            }
-
-        everything = rows[False] + rows[True]
-        if rows[False] and not rows[True]:
-            conn.execute(_PG_BOTH, {**arrays(everything), "form_version": form.version})
-            return
-        conn.execute(_PG_INSERT_VERSIONS, {**arrays(everything), "form_version": form.version})
-        if rows[False]:
-            conn.execute(_PG_INSERT_CELLS, arrays(rows[False]))
-        if rows[True]:
-            conn.execute(_PG_UPDATE_CELLS, arrays(rows[True]))
-        return
-    # SQLite: in-process, a statement per row costs no round trip
+    # SQLite (PostgreSQL: _pg_apply): in-process, a statement per row costs no round trip
     versions = [{**common, **r, "form_version": form.version} for r in rows[False] + rows[True]]
     conn.execute(insert(CellVersion), versions)
     if rows[False]:
