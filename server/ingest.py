@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import psycopg
 from sqlalchemy import Boolean, bindparam, insert, select, text, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from forms.loader import load_form_text
@@ -304,7 +306,18 @@ def _ingest(
         # The counter row stays locked from the allocation to the commit (gap-free feed), so
         # every server's writes pass through this one statement: keep it to one round trip.
         first = _pg_apply(
-            conn, principal, sub, form, judged, applies, current, flags, receipts, sha, now
+            conn,
+            principal,
+            sub,
+            form,
+            judged,
+            applies,
+            current,
+            flags,
+            receipts,
+            sha,
+            now,
+            commit=not settled,  # settling conflicts needs the revisions first
         )
     elif applies:
         # Last, just before commit: the counter row stays locked until then (gap-free feed).
@@ -375,9 +388,11 @@ def _pg_apply(
     receipts: dict[str, CellReceipt],
     sha: str,
     now: datetime,
+    commit: bool,
 ) -> int:
     """Allocate the revisions and write versions, cells, day status and the submission row in
-    one statement (PostgreSQL); returns the first revision."""
+    one statement (PostgreSQL), and with ``commit`` end the transaction; returns the first
+    revision."""
     for offset, indicator in enumerate(applies):
         receipts[indicator] = CellReceipt("applied", _FIRST_MARK + offset)
     text_ = _receipt_text(SubmissionReceipt("applied", _FIRST_MARK, receipts))
@@ -400,8 +415,24 @@ def _pg_apply(
             "isnew": [i not in current for i in applies],
         }
     )
-    first = conn.execute(_PG_APPLY, params).scalar_one()
-    return int(first)
+    if not commit:
+        return int(conn.execute(_PG_APPLY, params).scalar_one())
+    for key in ("client_at", "server_at", "received_at"):
+        params[key] = params[key].astimezone(UTC).replace(tzinfo=None)  # as UtcDateTime does
+    # The statement and COMMIT go in one round trip (psycopg's pipeline): the counter row is
+    # then free as soon as PostgreSQL has run them, never held while this thread waits for
+    # the GIL. The session's own commit afterwards finds no transaction and does nothing.
+    driver = conn.connection.driver_connection
+    assert isinstance(driver, psycopg.Connection)
+    try:
+        with driver.pipeline():
+            cursor = driver.execute(_PG_APPLY_PSYCOPG, params)
+            driver.commit()
+        row = cursor.fetchone()
+    except psycopg.Error as e:  # as SQLAlchemy would raise it: the retry loop knows those
+        raise DBAPIError.instance(_PG_APPLY_SQL, params, e, psycopg.Error) from e
+    assert row is not None
+    return int(row[0])
 
 
 def _rejected(reason: str, detail: str) -> CellReceipt:
@@ -515,7 +546,7 @@ _CELL_VALUES = (
     ":org_unit, :form_id, :period, u.indicator, u.value, u.rev, :user_id, :device_id, "
     ":client_at, :server_at, :submission_id, u.flags"
 )
-_PG_APPLY = text(
+_PG_APPLY_SQL = (
     "WITH r AS (UPDATE revision_counter SET last = last + :n WHERE id = 1 "
     "RETURNING last - :n + 1 AS first), "
     "u AS (SELECT t.indicator, t.value, t.flags, t.isnew, r.first + t.ord - 1 AS rev FROM r, "
@@ -541,11 +572,13 @@ _PG_APPLY = text(
     ":client_at, :received_at, :complete, :app_version, :payload_sha256, "
     "CAST(:receipt_head AS text) || r.first || CAST(:receipt_tail AS text) FROM r) "
     "SELECT first FROM r"
-).bindparams(
+)
+_PG_APPLY = text(_PG_APPLY_SQL).bindparams(
     *_TIMES,
     bindparam("received_at", type_=UtcDateTime()),
     bindparam("complete", type_=Boolean()),
 )
+_PG_APPLY_PSYCOPG = re.sub(r"(?<!:):(\w+)", r"%(\1)s", _PG_APPLY_SQL)
 
 
 def _write_cells(
