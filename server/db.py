@@ -137,7 +137,7 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
-def allocate_revisions(session: Session | Connection, n: int) -> int:
+def allocate_revisions(session: Session, n: int) -> int:
     """Take ``n`` consecutive revisions and return the first; call just before commit.
 
     The counter row stays locked until the transaction ends, so revisions become visible in

@@ -15,7 +15,7 @@ from typing import Any
 
 import psycopg
 from sqlalchemy import Boolean, bindparam, insert, select, text, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -76,13 +76,10 @@ class FormCache:
         self._lock = threading.Lock()
 
     @staticmethod
-    def _db(session: Session | Connection) -> str:
-        bind = session.get_bind() if isinstance(session, Session) else session
-        return str(bind.engine.url)
+    def _db(session: Session) -> str:
+        return str(session.get_bind().engine.url)
 
-    def get(
-        self, session: Session | Connection, form_id: str, version: int
-    ) -> FormDefinition | None:
+    def get(self, session: Session, form_id: str, version: int) -> FormDefinition | None:
         key = (self._db(session), form_id, version)
         with self._lock:
             if key in self._forms and self._forms[key] is not None:
@@ -98,13 +95,13 @@ class FormCache:
                 self._forms[key] = form
         return form
 
-    def known_id(self, session: Session | Connection, form_id: str) -> bool:
+    def known_id(self, session: Session, form_id: str) -> bool:
         return (
             session.scalar(select(FormVersion.version).where(FormVersion.form_id == form_id))
             is not None
         )
 
-    def field_types(self, session: Session | Connection, form_id: str) -> dict[str, FieldType]:
+    def field_types(self, session: Session, form_id: str) -> dict[str, FieldType]:
         """Every field the form ever had -> its type in the newest version that has it."""
         versions = tuple(
             session.scalars(
@@ -157,10 +154,8 @@ def ingest_submission(
     the same row first (it is then judged against that row, never overwriting it)."""
     for attempt in range(_ATTEMPTS):
         try:
-            # A Core connection, not an ORM session: the ingest needs no identity map, and
-            # a session's bookkeeping costs about as much as one of its statements.
-            with _engine_of(sessions).begin() as conn:
-                return _ingest(conn, principal, sub, forms, now)
+            with sessions() as session, session.begin():
+                return _ingest(session, principal, sub, forms, now)
         except IntegrityError:
             if attempt == _ATTEMPTS - 1:
                 raise
@@ -169,12 +164,6 @@ def ingest_submission(
             if attempt == _ATTEMPTS - 1 or "deadlock" not in str(e).lower():
                 raise
     raise AssertionError("unreachable")
-
-
-def _engine_of(sessions: sessionmaker[Session]) -> Engine:
-    bind = sessions.kw["bind"]
-    assert isinstance(bind, Engine)
-    return bind
 
 
 @dataclass
@@ -206,9 +195,10 @@ _LOCK = (
 
 
 def _ingest(
-    conn: Connection, principal: Principal, sub: Submission, forms: FormCache, now: datetime
+    session: Session, principal: Principal, sub: Submission, forms: FormCache, now: datetime
 ) -> SubmissionReceipt:
     sha = submission_sha256(sub)
+    conn = session.connection()
     both = conn.execute(_DUP_PATH, {"id": sub.id, "code": sub.org_unit}).first()
     stored = None if both.sha is None else both
     if stored is not None:
@@ -222,9 +212,9 @@ def _ingest(
         return rejected_receipt(ProtocolError("unknown_org_unit", detail=sub.org_unit))
     if not covers_path(principal, path):
         return rejected_receipt(ProtocolError("not_allowed", detail=sub.org_unit))
-    form = forms.get(conn, sub.form_id, sub.form_version)
+    form = forms.get(session, sub.form_id, sub.form_version)
     if form is None:
-        code = "unknown_form_version" if forms.known_id(conn, sub.form_id) else "unknown_form"
+        code = "unknown_form_version" if forms.known_id(session, sub.form_id) else "unknown_form"
         return rejected_receipt(ProtocolError(code, detail=f"{sub.form_id} v{sub.form_version}"))
     if sub.period > now.date() + timedelta(days=1):
         return rejected_receipt(ProtocolError("bad_period", detail=sub.period.isoformat()))
@@ -247,11 +237,11 @@ def _ingest(
         )
         receipts[cell.indicator] = CellReceipt("applied")  # placeholder, keeps the order
 
-    current = _lock_day(conn, sub)
+    current = _lock_day(session, sub)
     flags = _validate(form, sub, judged, current, receipts)
 
     settle_ids = {j.conflict_id for j in judged.values() if j.conflict_id is not None}
-    open_conflicts = _open_conflicts(conn, settle_ids) if settle_ids else {}
+    open_conflicts = _open_conflicts(session, settle_ids) if settle_ids else {}
 
     applies: list[str] = []
     new_conflicts: list[tuple[str, CurrentCell]] = []
@@ -280,10 +270,10 @@ def _ingest(
 
     # Conflicts: the candidate is kept; the sender learns the server's value, author and time.
     if new_conflicts:
-        names = _names(conn, {current[i].user_id for i, _ in new_conflicts})
+        names = _names(session, {current[i].user_id for i, _ in new_conflicts})
         for indicator, cur in new_conflicts:
             j = judged[indicator]
-            conflict_id = conn.execute(
+            conflict_id = session.execute(
                 insert(Conflict)
                 .values(
                     org_unit=sub.org_unit,
@@ -331,8 +321,8 @@ def _ingest(
         )
     elif applies:
         # Last, just before commit: the counter row stays locked until then (gap-free feed).
-        first = allocate_revisions(conn, len(applies))
-        _write_cells(conn, principal, sub, form, judged, applies, current, flags, first, now)
+        first = allocate_revisions(session, len(applies))
+        _write_cells(session, principal, sub, form, judged, applies, current, flags, first, now)
     if first is not None:
         for offset, indicator in enumerate(applies):
             receipts[indicator] = CellReceipt("applied", first + offset)
@@ -342,7 +332,7 @@ def _ingest(
                 ind = next(i for i, j in judged.items() if j.conflict_id == conflict_id)
                 settled[conflict_id] = rev_of[ind]
     for conflict_id, rev in settled.items():
-        conn.execute(
+        session.execute(
             update(Conflict)
             .where(Conflict.id == conflict_id, Conflict.status == "open")
             .values(
@@ -353,7 +343,7 @@ def _ingest(
     receipt = SubmissionReceipt("applied", first, receipts)
     if applies and conn.dialect.name == "postgresql":
         return receipt  # the day status and the submission row went with the cells
-    _write_day_status(conn, sub, first, len(applies), now)
+    _write_day_status(session, sub, first, len(applies), now)
     conn.execute(_INS_SUB, _submission_row(principal, sub, sha, now, _receipt_text(receipt)))
     return receipt
 
@@ -431,7 +421,7 @@ def _pg_apply(
         params[key] = params[key].astimezone(UTC).replace(tzinfo=None)  # as UtcDateTime does
     # The statement and COMMIT go in one round trip (psycopg's pipeline): the counter row is
     # then free as soon as PostgreSQL has run them, never held while this thread waits for
-    # the GIL. The connection's own commit afterwards finds no transaction and does nothing.
+    # the GIL. The session's own commit afterwards finds no transaction and does nothing.
     driver = conn.connection.driver_connection
     assert isinstance(driver, psycopg.Connection)
     try:
@@ -458,10 +448,14 @@ class _Row:
     client_at: datetime
 
 
-def _lock_day(conn: Connection, sub: Submission) -> dict[str, _Row]:
+def _lock_day(session: Session, sub: Submission) -> dict[str, _Row]:
     """The day's current cells, locked against concurrent writers until commit (PostgreSQL;
     SQLite transactions are serialized already)."""
-    rows = conn.execute(_LOCK, {"ou": sub.org_unit, "f": sub.form_id, "p": sub.period}).all()
+    rows = (
+        session.connection()
+        .execute(_LOCK, {"ou": sub.org_unit, "f": sub.form_id, "p": sub.period})
+        .all()
+    )
     return {r.indicator: _Row(r.value, r.rev, r.user_id, r.client_at) for r in rows}
 
 
@@ -512,8 +506,8 @@ def _validate(
     return flags
 
 
-def _open_conflicts(conn: Connection, ids: set[int]) -> dict[int, tuple[str, str, date, str]]:
-    rows = conn.execute(
+def _open_conflicts(session: Session, ids: set[int]) -> dict[int, tuple[str, str, date, str]]:
+    rows = session.execute(
         select(
             Conflict.id, Conflict.org_unit, Conflict.form_id, Conflict.period, Conflict.indicator
         )
@@ -523,8 +517,8 @@ def _open_conflicts(conn: Connection, ids: set[int]) -> dict[int, tuple[str, str
     return {r.id: (r.org_unit, r.form_id, r.period, r.indicator) for r in rows}
 
 
-def _names(conn: Connection, user_ids: set[int]) -> dict[int, str]:
-    rows = conn.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all()
+def _names(session: Session, user_ids: set[int]) -> dict[int, str]:
+    rows = session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all()
     return {r.id: r.name for r in rows}
 
 
@@ -588,7 +582,7 @@ _PG_APPLY_PSYCOPG = re.sub(r"(?<!:):(\w+)", r"%(\1)s", _PG_APPLY_SQL)
 
 
 def _write_cells(
-    conn: Connection,
+    session: Session,
     principal: Principal,
     sub: Submission,
     form: FormDefinition,
@@ -620,6 +614,7 @@ def _write_cells(
                 "flags": flag,
             }
         )
+    conn = session.connection()
     # SQLite (PostgreSQL: _pg_apply): in-process, a statement per row costs no round trip
     versions = [{**common, **r, "form_version": form.version} for r in rows[False] + rows[True]]
     conn.execute(insert(CellVersion), versions)
@@ -648,12 +643,12 @@ def _write_cells(
 
 
 def _write_day_status(
-    conn: Connection, sub: Submission, first: int | None, n: int, now: datetime
+    session: Session, sub: Submission, first: int | None, n: int, now: datetime
 ) -> None:
     """A day once marked complete stays complete; its ``rev`` is the day's newest revision."""
     if first is None and not sub.complete:
         return
-    conn.execute(
+    session.execute(
         _DAY_STATUS,
         {
             "org_unit": sub.org_unit,
