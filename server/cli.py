@@ -251,10 +251,20 @@ def cmd_publish_form(url: str, args: argparse.Namespace) -> None:
 
 #: uvicorn[standard]'s C parser and event loop; no access log (a line per push costs CPU at
 #: national scale, and the server logs what matters itself)
+def _fastest(module: str, name: str) -> str:
+    """uvicorn's fast implementation when installed (uvicorn[standard]); else its default.
+
+    uvloop does not exist on Windows, so a server there still starts, only slower.
+    """
+    import importlib.util
+
+    return name if importlib.util.find_spec(module) is not None else "auto"
+
+
 _UVICORN_OPTIONS: dict[str, Any] = {
     "log_level": "info",
-    "http": "httptools",
-    "loop": "uvloop",
+    "http": _fastest("httptools", "httptools"),
+    "loop": _fastest("uvloop", "uvloop"),
     "access_log": False,
 }
 
