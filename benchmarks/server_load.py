@@ -9,17 +9,13 @@ concurrent clients, and the database is checked afterwards for exactly what was 
 
 from __future__ import annotations
 
-import contextlib
 import gzip
-import hashlib
 import json
 import os
 import queue
 import random
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,11 +24,13 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from benchmarks._report import check, emit, percentile
+from server.auth import token_hash
+from server.demo_run import DemoError, free_port, start_server, stop_server, wait_ready
+from sync.protocol import value_to_json
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -81,69 +79,27 @@ def run_cli(*args: str, timeout: float = 300) -> tuple[float, str]:
     return elapsed, result.stdout
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class ServerProcess:
-    """``kabar-server serve`` in its own process group; ``stop()`` always ends all of it."""
+    """``kabar-server serve`` with N workers, run by ``server.demo_run``'s helpers."""
 
     def __init__(self, db_url: str, workers: int, log_path: Path) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
-        self._log = log_path.open("wb")
-        self.proc = subprocess.Popen(
-            server_command(
-                "serve",
-                "--db",
-                db_url,
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--workers",
-                str(workers),
-            ),
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            cwd=REPO,
-            start_new_session=True,
-        )
+        self.proc = start_server(db_url, self.port, log_path, workers)
 
     def wait_ready(self, timeout: float = 90) -> None:
-        import requests
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise BenchError(f"the server exited ({self.proc.returncode}):\n{self.log_tail()}")
-            try:
-                if requests.get(self.base + "/healthz", timeout=2).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise BenchError(f"the server did not answer /healthz in {timeout:.0f} s")
+        try:
+            wait_ready(self.proc, self.base, self.log_path, timeout)
+        except DemoError as exc:
+            raise BenchError(str(exc)) from None
 
     def log_tail(self, lines: int = 30) -> str:
-        if not self._log.closed:
-            self._log.flush()
         text = self.log_path.read_text(encoding="utf-8", errors="replace")
         return "\n".join(text.splitlines()[-lines:])
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(timeout=20)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
-        self._log.close()
+        stop_server(self.proc)
 
 
 # -- set-up straight in the database ------------------------------------------------------------
@@ -160,15 +116,6 @@ def facility_counts(n_kecamatan: int, total: int) -> list[int]:
     """``total`` facilities spread evenly (1 or 2 each when total < 2 × n) and deterministically."""
     ratio = total / n_kecamatan
     return [int((i + 1) * ratio) - int(i * ratio) for i in range(n_kecamatan)]
-
-
-def token_hash(token: str) -> str:
-    """As the server stores tokens: the SHA-256 of the token text (only this is stored)."""
-    try:
-        from server.auth import token_hash as server_hash
-    except ImportError:
-        return hashlib.sha256(token.encode("utf-8")).hexdigest()
-    return str(server_hash(token))
 
 
 def seed_facilities(db_url: str, total: int) -> list[Facility]:
@@ -263,21 +210,6 @@ def seed_facilities(db_url: str, total: int) -> list[Facility]:
 
 
 # -- the pushes ---------------------------------------------------------------------------------
-def value_to_json(field: Any, value: Any) -> Any:
-    """The protocol's typed JSON (sync.protocol when present, else the same rules here)."""
-    try:
-        from sync.protocol import value_to_json as shared
-    except ImportError:
-        shared = None
-    if shared is not None:
-        return shared(field, value)
-    if isinstance(value, Decimal):
-        from forms.types import to_storage
-
-        return to_storage(field.type, value)
-    return value
-
-
 def build_bodies(facilities: list[Facility], period: date) -> tuple[list[bytes], int]:
     """One gzip push body per facility (both forms), built before the clock starts."""
     from desktop.demo import _Puskesmas, _values

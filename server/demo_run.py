@@ -59,10 +59,16 @@ def server_cli(*args: str) -> None:
         raise DemoError(f"kabar-server {args[0]} failed (exit code {code})")
 
 
-def start_server(db_url: str, port: int, log_path: Path) -> subprocess.Popen[bytes]:
-    """``kabar-server serve`` in its own process group (so stopping it ends all of it)."""
+def start_server(
+    db_url: str, port: int, log_path: Path, workers: int = 1
+) -> subprocess.Popen[bytes]:
+    """``kabar-server serve`` on 127.0.0.1 in its own process group (stopping it ends all of it).
+
+    Shared with ``benchmarks.server_load``.
+    """
     code = "import sys; from server.cli import main; sys.exit(main(sys.argv[1:]))"
-    args = ["serve", "--db", db_url, "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+    args = ["serve", "--db", db_url, "--host", "127.0.0.1", "--port", str(port)]
+    args += ["--workers", str(workers)]
     with log_path.open("ab") as log:
         return subprocess.Popen(
             [sys.executable, "-c", code, *args],
@@ -72,12 +78,15 @@ def start_server(db_url: str, port: int, log_path: Path) -> subprocess.Popen[byt
         )
 
 
-def wait_ready(proc: subprocess.Popen[bytes], base: str, log_path: Path) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT_S
+def wait_ready(
+    proc: subprocess.Popen[bytes], base: str, log_path: Path, timeout: float = READY_TIMEOUT_S
+) -> None:
+    """Until ``base``/healthz answers; DemoError with the log's tail if the server dies first."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             tail = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
-            raise DemoError(f"the demo server stopped at start-up:\n{tail}")
+            raise DemoError(f"the server stopped at start-up ({proc.returncode}):\n{tail}")
         try:
             with urllib.request.urlopen(base + "/healthz", timeout=2) as reply:
                 if reply.status == 200:
@@ -85,7 +94,7 @@ def wait_ready(proc: subprocess.Popen[bytes], base: str, log_path: Path) -> None
         except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.2)
-    raise DemoError(f"the demo server did not answer within {READY_TIMEOUT_S:.0f} s")
+    raise DemoError(f"the server did not answer /healthz within {timeout:.0f} s")
 
 
 def stop_server(proc: subprocess.Popen[bytes]) -> None:
