@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -75,6 +76,7 @@ def decode(data: Any) -> Any:
     raise TypeError(f"unexpected {type(data).__name__} in a cached form")
 
 
+@functools.cache  # the loader's files cannot change under a running process
 def _fingerprint() -> bytes:
     """Changes whenever the loader could read the same YAML differently."""
     parts = [f"format {CACHE_FORMAT}"]
