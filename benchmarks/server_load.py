@@ -38,6 +38,10 @@ FACILITIES = int(os.environ.get("KABAR_BENCH_FACILITIES", "10300"))
 #: 2 cores: two workers keep both busy while PostgreSQL and the clients take their share
 WORKERS = int(os.environ.get("KABAR_BENCH_WORKERS", "2"))
 CLIENTS = int(os.environ.get("KABAR_BENCH_CLIENTS", "8"))
+#: 0 (default): every push on its own TCP connection, as 10,300 separate laptops would send it;
+#: 1: each client thread keeps one connection alive for all its pushes (which pins a client to
+#: one uvicorn worker for the whole run and so measures the kernel's accept lottery as well)
+KEEPALIVE = os.environ.get("KABAR_BENCH_KEEPALIVE", "0") == "1"
 #: the load phase is cut off here (the limit is 60 s): a failing check, never a hang
 LOAD_DEADLINE_S = float(os.environ.get("KABAR_BENCH_DEADLINE_S", "150"))
 REQUEST_TIMEOUT_S = 30.0
@@ -286,6 +290,8 @@ def push_all(
                     "Accept-Encoding": "gzip",
                     "X-Kabar-App": APP_VERSION,
                 }
+                if not KEEPALIVE:
+                    headers["Connection"] = "close"
                 t0 = time.perf_counter()
                 problem = None
                 try:
@@ -381,7 +387,12 @@ def main() -> int:
         return 2
     from tests.support.pgcluster import PgCluster
 
-    figures: dict[str, Any] = {"workers": WORKERS, "clients": CLIENTS, "facilities": FACILITIES}
+    figures: dict[str, Any] = {
+        "workers": WORKERS,
+        "clients": CLIENTS,
+        "facilities": FACILITIES,
+        "keepalive": KEEPALIVE,
+    }
     checks: list[dict[str, Any]] = []
     work_dir = Path(tempfile.mkdtemp(prefix="kabar-bench-"))
     server: ServerProcess | None = None

@@ -28,7 +28,8 @@ def create_app(db_url: str, settings: Settings | None = None) -> FastAPI:
         sessions=db.session_factory(engine),
         read_sessions=db.session_factory(engine, readonly=True),
         settings=settings,
-        read_engine=db.readonly_engine(engine),
+        read_engine=db.single_statement_engine(db.readonly_engine(engine)),
+        statement_engine=db.single_statement_engine(engine),
     )
 
     @asynccontextmanager

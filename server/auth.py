@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from fastapi import Request
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Engine, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -211,7 +211,7 @@ def current_user(request: Request) -> Principal:
     device = Device(
         id=r.id, device_id=r.device_id, last_seen_at=r.last_seen_at, app_version=r.app_version
     )
-    _note_seen(context.sessions, device, now, app_version, context.settings)
+    _note_seen(context.statement_engine, device, now, app_version, context.settings)
     principal = Principal(
         user_id=r.uid,
         username=r.username,
@@ -228,7 +228,7 @@ def current_user(request: Request) -> Principal:
 
 
 def _note_seen(
-    sessions: sessionmaker[Session],
+    engine: Engine,
     device: Device,
     now: datetime,
     app_version: str,
@@ -243,5 +243,5 @@ def _note_seen(
     values: dict[str, object] = {"last_seen_at": now}
     if app_version:
         values["app_version"] = app_version
-    with sessions() as session, session.begin():
-        session.execute(update(Device).where(Device.id == device.id).values(**values))
+    with engine.begin() as conn:
+        conn.execute(update(Device).where(Device.id == device.id).values(**values))

@@ -21,8 +21,11 @@ class ServerContext:
     #: read-only sessions (on SQLite: deferred BEGIN, run beside a writer)
     read_sessions: sessionmaker[Session]
     settings: Settings
-    #: ``engine`` for read-only Core queries (on SQLite: deferred BEGIN, beside a writer)
+    #: ``engine`` for read-only single-statement Core queries (PostgreSQL: autocommit; SQLite:
+    #: deferred BEGIN, beside a writer)
     read_engine: Engine
+    #: ``engine`` for single-statement writes (PostgreSQL: autocommit)
+    statement_engine: Engine
 
 
 def get_context(request: Request) -> ServerContext:

@@ -76,6 +76,10 @@ def is_sqlite(engine_or_url: Engine | str) -> bool:
     return make_url(engine_or_url).get_backend_name() == "sqlite"
 
 
+#: pooled PostgreSQL connections are replaced after this long (firewalls drop idle ones)
+POOL_RECYCLE_S = 1800
+
+
 def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> Engine:
     """An engine for ``url`` set up for the server.
 
@@ -86,7 +90,8 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> Engi
     committed meanwhile, which the busy timeout cannot cure. Read-only work may pass the
     execution option ``kabar_readonly=True`` (see ``session_factory``) to begin deferred.
 
-    PostgreSQL: psycopg 3 with a connection pool that checks connections before use.
+    PostgreSQL: psycopg 3 with a connection pool whose connections are recycled every
+    ``POOL_RECYCLE_S``.
     """
     url = normalize_url(url)
     if is_sqlite(url):
@@ -115,7 +120,19 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> Engi
             conn.exec_driver_sql("BEGIN" if options.get(READONLY_OPTION) else "BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
+    # No pre-ping: it is a round trip on every checkout. A connection the database dropped
+    # fails its request once (503, see server.errors), and SQLAlchemy then empties the pool.
+    return create_engine(
+        url, pool_size=pool_size, max_overflow=max_overflow, pool_recycle=POOL_RECYCLE_S
+    )
+
+
+def single_statement_engine(engine: Engine) -> Engine:
+    """``engine`` for work that is one statement: PostgreSQL runs it in autocommit (no BEGIN
+    and COMMIT round trips around it); SQLite keeps ``engine``'s own transactions."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    return engine
 
 
 def readonly_engine(engine: Engine) -> Engine:

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from forms.model import Text
@@ -25,6 +26,10 @@ EXTRA_MESSAGES: dict[str, Text] = {
         "Cara permintaan ini tidak didukung di alamat ini.",
         "This method is not allowed on this address.",
     ),
+    "server_unavailable": Text(
+        "Server sedang tidak bisa melayani. Data Anda tetap tersimpan; coba lagi sebentar lagi.",
+        "The server cannot serve right now. Your data stays saved; try again shortly.",
+    ),
     "server_error": Text(
         "Terjadi kesalahan di server. Data Anda tetap tersimpan; coba lagi nanti.",
         "The server met an error. Your data stays saved; try again later.",
@@ -33,7 +38,7 @@ EXTRA_MESSAGES: dict[str, Text] = {
 
 STATUS_CODES = {400: "bad_request", 401: "token_invalid", 403: "forbidden", 404: "not_found"}
 STATUS_CODES.update({405: "method_not_allowed", 413: "too_large", 415: "unsupported_encoding"})
-STATUS_CODES.update({426: "app_too_old", 429: "too_many_attempts"})
+STATUS_CODES.update({426: "app_too_old", 429: "too_many_attempts", 503: "server_unavailable"})
 
 
 def message(code: str) -> Text:
@@ -101,6 +106,21 @@ def install_handlers(app: FastAPI) -> None:
         if detail in ("Not Found", "Method Not Allowed"):
             detail = f"{request.method} {request.url.path}"
         return error_response(status, code, detail, dict(exc.headers or {}))
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        # Pooled connections are not pinged before use (a round trip on every request): a
+        # connection the database dropped (restart, failover) fails here once, SQLAlchemy then
+        # empties the pool, and the client retries the 503 like any transient fault.
+        if exc.connection_invalidated or isinstance(exc, OperationalError):
+            log.warning(
+                "database unavailable on %s %s: %s",
+                request.method,
+                request.url.path,
+                type(exc.orig).__name__,
+            )
+            return error_response(503, "server_unavailable", headers={"Retry-After": "5"})
+        return await _bug(request, exc)
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> JSONResponse:

@@ -4,6 +4,8 @@ revision counter, UTC times and the engine settings."""
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -15,6 +17,8 @@ from sqlalchemy.exc import DBAPIError, StatementError
 
 from server import db
 from server.models import AdminAudit, Base, OrgUnit, User
+from tests.server.conftest import LiveServer
+from tests.support.pgcluster import PgCluster
 
 NOW = datetime(2026, 11, 22, 5, 30, tzinfo=UTC)
 
@@ -294,3 +298,43 @@ def test_migration_0002_drops_the_cell_foreign_keys_and_keeps_the_rows(
             conn.execute(text("UPDATE cell_versions SET value = '4'"))
     finally:
         engine.dispose()
+
+
+def test_a_database_connection_dropped_under_the_server_is_one_503_then_served(
+    pg_cluster: PgCluster,
+    _seeded_pg: str,
+    live_server_factory: Callable[..., LiveServer],
+) -> None:
+    """Pooled connections are not pinged before use: when PostgreSQL drops them (a restart, a
+    failover) the next request is a 503 the client retries, never a 500, and the one after it
+    is served on a fresh connection."""
+    from tests.server.test_auth import assert_error, get, login
+
+    url = pg_cluster.create_database("dropped", template=_seeded_pg)
+    server = live_server_factory(url)
+    token = login(server).json()["token"]
+    assert get(server, "/api/v1/metadata", token).status_code == 200
+    pg_cluster.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = 'dropped' AND pid <> pg_backend_pid()"
+    )
+    deadline = time.monotonic() + 10
+    while _backends(pg_cluster, "dropped") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    first = get(server, "/api/v1/metadata", token)
+    assert_error(first, 503, "server_unavailable")
+    assert first.headers["Retry-After"] == "5"
+    assert get(server, "/api/v1/metadata", token).status_code == 200
+
+
+def _backends(cluster: PgCluster, dbname: str) -> int:
+    import psycopg
+
+    with psycopg.connect(
+        host="127.0.0.1", port=cluster.port, user="postgres", dbname="postgres", autocommit=True
+    ) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (dbname,)
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
