@@ -10,6 +10,7 @@ import hashlib
 import json
 import math
 import re
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -21,6 +22,7 @@ from forms.numbers import MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS
 from forms.types import TEXT_MAX_LENGTH, from_storage, to_storage
 
 __all__ = [
+    "KABAR_NAMESPACE",
     "MAX_PULL_LIMIT",
     "MAX_SUBMISSIONS",
     "PULL_LIMIT_DEFAULT",
@@ -34,6 +36,7 @@ __all__ = [
     "PullCell",
     "PullGroup",
     "PullPage",
+    "PushReply",
     "PushRequest",
     "Submission",
     "SubmissionReceipt",
@@ -43,6 +46,7 @@ __all__ = [
     "decode_pull_group",
     "decode_pull_page",
     "decode_push",
+    "decode_push_reply",
     "decode_receipt",
     "decode_submission",
     "encode_conflict",
@@ -53,9 +57,11 @@ __all__ = [
     "encode_receipt",
     "encode_submission",
     "format_time",
+    "metadata_digest",
     "parse_time",
     "rejected_receipt",
     "storage_to_json",
+    "submission_id",
     "submission_sha256",
     "value_from_json",
     "value_to_json",
@@ -69,6 +75,9 @@ PULL_LIMIT_DEFAULT = 5_000
 MAX_PULL_LIMIT = 20_000
 #: the longest identifier (org unit code, form id, indicator, device id) accepted
 MAX_ID_LENGTH = 100
+
+#: the namespace of short submission ids: ``uuid5(KABAR_NAMESPACE, f"{device_id}:{n}")``
+KABAR_NAMESPACE = uuid.UUID("6f1d3c52-8a4e-5b7f-9c21-4b6e0d8a7f13")
 
 #: a scalar as JSON carries it; typed by :func:`value_from_json` against a field
 JsonScalar: TypeAlias = int | float | str | bool | None
@@ -324,6 +333,12 @@ def _parse_period(text: object) -> date:
 # ---------------------------------------------------------------- push
 
 
+def submission_id(device_id: str, n: int) -> str:
+    """The id of the device's ``n``-th submission: both sides compute it, so only the small
+    number ``n`` crosses the link instead of a 36-character UUID."""
+    return str(uuid.uuid5(KABAR_NAMESPACE, f"{device_id}:{n}"))
+
+
 @dataclass(frozen=True)
 class CellEdit:
     """One cell of a submission: the raw wire value, its base revision, a settled conflict."""
@@ -386,11 +401,25 @@ def encode_submission(sub: Submission) -> dict[str, Any]:
     return out
 
 
-def decode_submission(raw: object) -> Submission:
-    """One wire submission; :class:`ProtocolError` (``bad_submission``/``bad_period``)."""
+def decode_submission(raw: object, device_id: str | None = None) -> Submission:
+    """One wire submission; :class:`ProtocolError` (``bad_submission``/``bad_period``).
+
+    Its key is either ``id`` (a UUID) or ``n`` (the sending device's sequence number, turned
+    into :func:`submission_id` with ``device_id``), never both.
+    """
     code = "bad_submission"
     obj = _obj(raw, "a submission", code)
-    sub_id = _ident(obj, "id", code)
+    if "n" in obj:
+        if "id" in obj:
+            raise _bad(code, "a submission carries 'id' or 'n', not both")
+        if device_id is None:
+            raise _bad(code, "'n' needs the device id of the push")
+        n = _int(obj, "n", code)
+        if n < 1:
+            raise _bad(code, "'n' must be at least 1")
+        sub_id = submission_id(device_id, n)
+    else:
+        sub_id = _ident(obj, "id", code)
     if not _UUID_RE.fullmatch(sub_id):
         raise _bad(code, f"'id' must be a UUID, not {sub_id!r}")
     base = _int(obj, "b", code, 0)
@@ -452,7 +481,7 @@ def decode_push(raw: object) -> PushRequest:
     decoded: list[Submission | ProtocolError] = []
     for item in subs:
         try:
-            decoded.append(decode_submission(item))
+            decoded.append(decode_submission(item, device))
         except ProtocolError as e:
             decoded.append(e)
     return PushRequest(device, tuple(decoded))
@@ -618,6 +647,32 @@ def _decode_cell_receipt(raw: object) -> CellReceipt:
     raise _bad(code, f"unknown cell status {status!r}")
 
 
+@dataclass(frozen=True)
+class PushReply:
+    """A push reply as the client reads it: one receipt per sent submission, in order."""
+
+    server_time: str
+    receipts: tuple[SubmissionReceipt, ...]
+    #: the digest of the caller's metadata (``GET /metadata`` when it changed); None: absent
+    metadata_digest: str | None = None
+
+
+def decode_push_reply(raw: object, orders: Sequence[Sequence[str]]) -> PushReply:
+    """A push reply for submissions whose cells were ``orders[i]`` (their ``x`` keys)."""
+    code = "bad_request"
+    obj = _obj(raw, "a push reply", code)
+    receipts = obj.get("r")
+    if not isinstance(receipts, list) or len(receipts) != len(orders):
+        raise _bad(code, f"'r' must hold one receipt per submission ({len(orders)})")
+    server_time = obj.get("server_time")
+    digest = obj.get("m")
+    return PushReply(
+        server_time=server_time if isinstance(server_time, str) else "",
+        receipts=tuple(decode_receipt(r, o) for r, o in zip(receipts, orders, strict=True)),
+        metadata_digest=digest if isinstance(digest, str) else None,
+    )
+
+
 # ---------------------------------------------------------------- pull
 
 
@@ -648,6 +703,8 @@ class PullPage:
     more: bool
     server_time: str
     groups: tuple[PullGroup, ...]
+    #: the digest of the caller's metadata (see ``metadata_digest``); None: not sent
+    metadata_digest: str | None = None
 
 
 def encode_pull_group(group: PullGroup) -> dict[str, Any]:
@@ -711,12 +768,15 @@ def decode_pull_group(raw: object) -> PullGroup:
 
 
 def encode_pull_page(page: PullPage) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "to": page.to,
         "more": page.more,
         "server_time": page.server_time,
-        "g": [encode_pull_group(g) for g in page.groups],
     }
+    if page.metadata_digest is not None:
+        out["m"] = page.metadata_digest
+    out["g"] = [encode_pull_group(g) for g in page.groups]
+    return out
 
 
 def decode_pull_page(raw: object) -> PullPage:
@@ -727,12 +787,23 @@ def decode_pull_page(raw: object) -> PullPage:
     server_time = obj.get("server_time")
     if not isinstance(groups, list) or not isinstance(more, bool):
         raise _bad(code, "a pull page needs 'g' (list) and 'more' (bool)")
+    digest = obj.get("m")
     return PullPage(
         to=_int(obj, "to", code),
         more=more,
         server_time=server_time if isinstance(server_time, str) else "",
         groups=tuple(decode_pull_group(g) for g in groups),
+        metadata_digest=digest if isinstance(digest, str) else None,
     )
+
+
+def metadata_digest(metadata: Mapping[str, Any]) -> str:
+    """The first 12 hex digits of the SHA-256 of a user's metadata without its ``server_time``
+    (canonical JSON): replies carry it as ``m`` so a client fetches ``GET /metadata`` only when
+    something in it changed."""
+    kept = {k: v for k, v in metadata.items() if k != "server_time"}
+    text = json.dumps(kept, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 # ---------------------------------------------------------------- conflicts and proofs

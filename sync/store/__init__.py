@@ -4,7 +4,20 @@ and the ``Store`` API the desktop codes against."""
 from .backup import list_backups, restore_latest_backup, set_aside_damaged
 from .errors import StoreDamagedError, StoreError
 from .migrate import HEAD_REVISION
-from .rows import AuditRow, CellMeta, DayData, OrgUnitRow, SaveResult, StoredCell
+from .rows import (
+    AuditRow,
+    CellMeta,
+    DayData,
+    LocalConflict,
+    OrgUnitRow,
+    PullOutcome,
+    PushItem,
+    ReceiptOutcome,
+    SaveResult,
+    SetAside,
+    StoredCell,
+    SyncSummary,
+)
 from .store import Store
 
 __all__ = [
@@ -12,12 +25,18 @@ __all__ = [
     "AuditRow",
     "CellMeta",
     "DayData",
+    "LocalConflict",
     "OrgUnitRow",
+    "PullOutcome",
+    "PushItem",
+    "ReceiptOutcome",
     "SaveResult",
+    "SetAside",
     "Store",
     "StoreDamagedError",
     "StoreError",
     "StoredCell",
+    "SyncSummary",
     "list_backups",
     "restore_latest_backup",
     "set_aside_damaged",

@@ -106,6 +106,8 @@ class Cell(Base):
     #: the server revision this value started from (set by the sync engine)
     base_rev: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: the server's conflict id this local value settles (sent as ``[value, base, k]``)
+    settles: Mapped[int | None] = mapped_column(Integer)
 
 
 class DayStatus(Base):
@@ -171,6 +173,8 @@ class Outbox(Base):
     submission_uuid: Mapped[str] = mapped_column(ForeignKey("submissions.uuid"), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     state: Mapped[str] = mapped_column(String(16))
+    #: the push item this save was frozen into (NULL: not yet frozen)
+    push_uuid: Mapped[str | None] = mapped_column(String(36), index=True)
 
 
 class Setting(Base):
@@ -178,3 +182,85 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str | None] = mapped_column(Text)
+
+
+class PushItem(Base):
+    """A frozen submission: the payload never changes once made (the server's idempotency key
+    is the id, and the same id must always carry the same content)."""
+
+    __tablename__ = "push_items"
+    __table_args__ = (
+        CheckConstraint("state IN ('inflight', 'done', 'held')", name="state"),
+        Index(None, "state", "seq"),
+        Index(None, "org_unit", "form_id", "period"),
+    )
+
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    #: the device's submission sequence number ``n`` (uuid = uuid5(namespace, device:n))
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    org_unit: Mapped[str] = mapped_column(String(64))
+    form_id: Mapped[str] = mapped_column(String(64))
+    form_version: Mapped[int] = mapped_column(Integer)
+    period: Mapped[date] = mapped_column(Date)
+    #: the encoded submission exactly as sent, without its key (``n`` is added when sending)
+    payload: Mapped[str] = mapped_column(Text)
+    #: indicator -> canonical text of the frozen values (JSON), to compare with the cells later
+    frozen: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(64))
+    message_id: Mapped[str | None] = mapped_column(Text)
+    message_en: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class LocalConflict(Base):
+    """The server holds another value for a cell this device edited: a person settles it."""
+
+    __tablename__ = "local_conflicts"
+    __table_args__ = (
+        CheckConstraint("state IN ('open', 'settled', 'closed')", name="state"),
+        Index(None, "org_unit", "form_id", "period", "indicator"),
+        Index(None, "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    #: the server's conflict id ``k``; NULL when a pull found it before our push reached it
+    server_id: Mapped[int | None] = mapped_column(Integer)
+    org_unit: Mapped[str] = mapped_column(String(64))
+    form_id: Mapped[str] = mapped_column(String(64))
+    period: Mapped[date] = mapped_column(Date)
+    indicator: Mapped[str] = mapped_column(String(64))
+    #: the server's value as canonical text (NULL: cleared), its revision, author, client time
+    theirs: Mapped[str | None] = mapped_column(Text)
+    theirs_rev: Mapped[int] = mapped_column(Integer)
+    theirs_by: Mapped[str | None] = mapped_column(String(200))
+    theirs_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    found_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: open | settled (a person chose) | closed (the values came to agree by themselves)
+    state: Mapped[str] = mapped_column(String(16))
+    settled_by: Mapped[str | None] = mapped_column(String(200))
+    settled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class SetAsideRow(Base):
+    """Something the server refused for good, with its reason, until a person dismisses it."""
+
+    __tablename__ = "set_aside"
+    __table_args__ = (Index(None, "org_unit", "form_id", "period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    org_unit: Mapped[str] = mapped_column(String(64))
+    form_id: Mapped[str] = mapped_column(String(64))
+    period: Mapped[date] = mapped_column(Date)
+    #: NULL: the whole submission
+    indicator: Mapped[str | None] = mapped_column(String(64))
+    #: the refused value as canonical text
+    value: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str] = mapped_column(Text)
+    message_en: Mapped[str] = mapped_column(Text)
+    push_uuid: Mapped[str | None] = mapped_column(String(36))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    dismissed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -5,12 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from forms.model import Value
+from forms.model import Text, Value
 
 #: Day status as shown to people (and returned by the API).
 KOSONG = "kosong"
 DRAF = "draf"
 LENGKAP = "lengkap"
+
+#: Day sync state as shown in the calendar (worst wins: ditolak > konflik > menunggu > terkirim).
+TERKIRIM = "terkirim"
+MENUNGGU = "menunggu"
+KONFLIK = "konflik"
+DITOLAK = "ditolak"
 
 
 @dataclass(frozen=True)
@@ -77,3 +83,108 @@ class StoredCell:
     #: the day's status: 'draf' | 'lengkap'
     status: str
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class LocalConflict:
+    """The server holds another value for a cell edited here; a person settles it."""
+
+    #: local id (for ``Store.settle_conflict``)
+    id: int
+    #: the server's conflict id ``k``; None: found by a pull, our push has not reached it yet
+    server_id: int | None
+    org_unit: str
+    form_id: str
+    period: date
+    indicator: str
+    #: the local value
+    mine: Value
+    #: the server's value
+    theirs: Value
+    theirs_rev: int
+    #: the server value's author and their client time (UTC)
+    theirs_by: str | None
+    theirs_at: datetime | None
+    #: UTC
+    found_at: datetime
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """Something the server refused for good, with the reason in plain words."""
+
+    #: local id (for ``Store.dismiss_set_aside``)
+    id: int
+    org_unit: str
+    form_id: str
+    period: date
+    #: None: the whole submission
+    indicator: str | None
+    #: None when the whole submission was refused
+    value: Value
+    #: protocol reason code (sync.protocol.REASONS)
+    reason: str
+    #: the server's message (id + en)
+    message: Text
+    at: datetime
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    """What the status bar shows."""
+
+    #: form-days with cells in local/pending state (saved here, not yet acknowledged)
+    unsent: int
+    #: open local conflicts
+    conflicts: int
+    #: SetAside rows not yet dismissed
+    set_aside: int
+    #: the last sync that finished (UTC)
+    last_sync_at: datetime | None
+    #: the last problem in plain words (None after a clean sync)
+    last_problem: Text | None
+    #: local clock minus server clock at the last contact, when it was off by > 10 minutes
+    clock_skew_s: float | None
+
+
+@dataclass(frozen=True)
+class PushItem:
+    """A frozen submission waiting for (or done with) the server; see sync/store/README.md."""
+
+    uuid: str
+    #: the device's sequence number ``n``
+    seq: int
+    org_unit: str
+    form_id: str
+    form_version: int
+    period: date
+    #: the wire submission without its key (``n`` is added when it is sent)
+    payload: str
+    #: 'inflight' | 'done' | 'held'
+    state: str
+    reason: str | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class ReceiptOutcome:
+    """What applying one push reply did (for the sync report)."""
+
+    #: submissions acknowledged (applied or duplicate)
+    acknowledged: int = 0
+    new_conflicts: int = 0
+    #: new SetAside rows
+    set_aside: int = 0
+    #: items given a fresh id after ``id_reused`` (sent again)
+    rekeyed: int = 0
+    #: items held until the server's metadata changes (unknown form or version)
+    waiting: int = 0
+
+
+@dataclass(frozen=True)
+class PullOutcome:
+    """What applying one pull page did."""
+
+    #: cells whose pulled value was taken
+    taken: int = 0
+    new_conflicts: int = 0

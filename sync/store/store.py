@@ -14,9 +14,12 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from forms.model import FormDefinition, Value
+
+if TYPE_CHECKING:
+    from sync.protocol import PullPage, SubmissionReceipt
 
 from . import queries as q
 from .backup import db_path, list_backups
@@ -30,9 +33,15 @@ from .rows import (
     AuditRow,
     CellMeta,
     DayData,
+    LocalConflict,
     OrgUnitRow,
+    PullOutcome,
+    PushItem,
+    ReceiptOutcome,
     SaveResult,
+    SetAside,
     StoredCell,
+    SyncSummary,
 )
 from .values import decode, encode, format_utc, parse_utc
 
@@ -605,3 +614,74 @@ class Store:
         with self._read() as conn:
             row = conn.execute(q.OUTBOX_PENDING).fetchone()
         return int(row[0])
+
+    # -- sync (issue 4; the engine's side: sync/store/outgoing.py, incoming.py, conflicts.py) --
+
+    def register_form_text(self, text: str) -> FormDefinition:
+        """Load a form definition from its YAML ``text`` (as ``GET /forms/{id}/{v}`` gives it),
+        check it and record the version; FormLoadError when the text is not a valid form."""
+        raise NotImplementedError
+
+    def latest_form(self, form_id: str) -> FormDefinition | None:
+        """The newest registered version of ``form_id`` (None when none is registered)."""
+        raise NotImplementedError
+
+    def form_version(self, form_id: str, version: int) -> FormDefinition | None:
+        """One registered version of a form (None when it is not registered or unreadable)."""
+        raise NotImplementedError
+
+    def sync_summary(self) -> SyncSummary:
+        """Counts and the last sync's outcome, for the status bar."""
+        raise NotImplementedError
+
+    def day_sync_states(
+        self, org_unit: str, form_id: str | None, start: date, end: date
+    ) -> dict[date, str]:
+        """Per day in [start, end] that has cells: 'terkirim' | 'menunggu' | 'konflik' |
+        'ditolak' (worst of the day's cells wins). ``form_id`` None: all forms of the unit."""
+        raise NotImplementedError
+
+    def open_conflicts(self, org_unit: str | None = None) -> list[LocalConflict]:
+        """Open local conflicts, oldest first (all units when ``org_unit`` is None)."""
+        raise NotImplementedError
+
+    def settle_conflict(self, conflict_id: int, value: Value, *, author: str) -> SaveResult:
+        """A person's choice: keep mine (``c.mine``), take theirs (``c.theirs``) or another
+        value. Written as a normal save (audit, submission, outbox) whose next push carries
+        ``[value, theirs_rev, server_id]``; the local conflict is closed."""
+        raise NotImplementedError
+
+    def set_aside(self, org_unit: str | None = None) -> list[SetAside]:
+        """What the server refused for good and nobody dismissed yet, newest first."""
+        raise NotImplementedError
+
+    def dismiss_set_aside(self, ids: Iterable[int]) -> int:
+        """Hide these SetAside rows from the list (they stay in the file); how many were hidden."""
+        raise NotImplementedError
+
+    # The engine's steps; each is one SQLite transaction.
+
+    def freeze_outbox(self) -> int:
+        """Freeze every form-day with unsent saves (and no item in flight for it) into one
+        push item; returns how many items were made."""
+        raise NotImplementedError
+
+    def push_batch(self, limit: int) -> list[PushItem]:
+        """The in-flight items, oldest first, at most ``limit``."""
+        raise NotImplementedError
+
+    def apply_receipts(self, pairs: Sequence[tuple[PushItem, SubmissionReceipt]]) -> ReceiptOutcome:
+        """Apply one push reply's receipts (one transaction)."""
+        raise NotImplementedError
+
+    def release_waiting(self) -> int:
+        """Items held for an unknown form (version) go back in flight (after new metadata)."""
+        raise NotImplementedError
+
+    def pull_cursor(self) -> int:
+        """The revision the next pull starts after (0: never pulled)."""
+        raise NotImplementedError
+
+    def apply_pull(self, page: PullPage) -> PullOutcome:
+        """Apply one pull page and store its cursor in the same transaction."""
+        raise NotImplementedError

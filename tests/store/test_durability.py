@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forms.model import FormDefinition
-from sync.store import Store, list_backups
+from sync.store import HEAD_REVISION, Store, list_backups
 from sync.store.backup import KEEP_BACKUPS
 from sync.store.engine import make_engine
 from sync.store.models import Audit, Cell, DayStatus
@@ -157,7 +157,7 @@ def test_daily_backup_once_a_day_and_only_the_last_ten_kept(data_dir: Path, cloc
     backups = list_backups(data_dir)
     assert len(backups) == KEEP_BACKUPS
     assert first not in backups
-    assert backups[0].name == clock.now.strftime("kabar-%Y%m%dT%H%M%SZ-rev0002.db")
+    assert backups[0].name == clock.now.strftime(f"kabar-%Y%m%dT%H%M%SZ-rev{HEAD_REVISION}.db")
     assert not list((data_dir / "backups").glob("*.part"))
 
 
