@@ -1,0 +1,220 @@
+"""The sync state machine: three clients edit, sync, settle conflicts and restart while a fault
+proxy misbehaves; after every step nothing is doubled or lost, and after a healthy final sync
+every client agrees with the server except for exactly one open conflict per disputed edit.
+
+Used by ``tests/faults/test_state_machine.py`` (a few examples in ``make test``) and by
+``benchmarks/sync_soak.py`` (many, long).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+
+from tests.faults.world import (
+    COVID,
+    PKM,
+    PKM2,
+    SUMBER,
+    World,
+    memory_keyring,
+)
+
+TODAY = date.today()
+#: a small space of cells so that clients often meet on the same one
+PERIODS = (TODAY - timedelta(days=2), TODAY - timedelta(days=1))
+CELLS: dict[str, tuple[str, ...]] = {
+    COVID: ("suspek_baru", "sembuh", "meninggal"),
+    SUMBER: ("listrik_padam", "lama_padam_jam", "catatan"),
+}
+#: few values, so equal concurrent edits (no conflict) happen as often as different ones
+VALUES: dict[str, st.SearchStrategy[Any]] = {
+    "suspek_baru": st.sampled_from([0, 1, 2, None]),
+    "sembuh": st.sampled_from([0, 1, 2]),
+    "meninggal": st.sampled_from([0, 3]),
+    "listrik_padam": st.booleans(),
+    "lama_padam_jam": st.sampled_from([Decimal("1.5"), Decimal("2"), None]),
+    "catatan": st.sampled_from(["genset", "aman"]),
+}
+#: (name, username) of the three installations: ani on two laptops and her kecamatan officer
+CLIENTS = (("ani-1", "ani"), ("ani-2", "ani"), ("camat", "camat"))
+
+FAULTS = st.one_of(
+    st.builds(
+        lambda n, repeat: {"reset_after_bytes": n, "reset_repeat": repeat},
+        st.integers(1, 4_000),
+        st.booleans(),
+    ),
+    st.sampled_from(
+        [
+            {"drop_response": True, "drop_match": "POST /api/v1/push"},
+            {"drop_response": True, "drop_match": "GET /api/v1/pull"},
+            {"drop_response": True, "drop_match": None},
+            {"black_hole": True},
+            {"http_status": 502},
+            {"http_status": 503, "retry_after": 1},
+            {"latency_s": 0.02},
+        ]
+    ),
+)
+
+
+class ServerTemplate:
+    """A migrated, seeded SQLite server database with the shipped forms, made once and copied
+    for every example (a fresh server per example keeps the invariants exact)."""
+
+    _path: Path | None = None
+
+    @classmethod
+    def copy_to(cls, target: Path) -> str:
+        if cls._path is None or not cls._path.exists():
+            from server.db import migrate
+            from tests.server.conftest import seed
+            from tests.server.test_sync_support import publish_builtin_forms
+
+            folder = Path(tempfile.mkdtemp(prefix="kabar-machine-template-"))
+            path = folder / "template.db"
+            url = f"sqlite:///{path}"
+            migrate(url)
+            seed(url)
+            publish_builtin_forms(url)
+            cls._path = path
+        shutil.copyfile(cls._path, target)
+        return f"sqlite:///{target}"
+
+
+class SyncMachine(RuleBasedStateMachine):
+    """One example = a fresh server, proxy and three fresh installations."""
+
+    #: Transport settings: short timeouts keep a black-holed sync around a second
+    timeout = (0.5, 0.5)
+    attempts = 2
+
+    def __init__(self) -> None:
+        super().__init__()
+        from tests.server.conftest import LiveServer
+
+        self.root = Path(tempfile.mkdtemp(prefix="kabar-machine-"))
+        self._keyring = memory_keyring()
+        self._keyring.__enter__()
+        url = ServerTemplate.copy_to(self.root / "server.db")
+        self.server = LiveServer(url).start()
+        port = int(self.server.url.rsplit(":", 1)[1])
+        self.world = World(url, port, self.root, seed=0)
+        self.steps = 0
+        self.syncs = 0
+        self.faults = 0
+
+    clients = Bundle("clients")
+
+    @initialize(target=clients)
+    def make_clients(self) -> Any:
+        from hypothesis.stateful import multiple
+
+        made = [
+            self.world.client(name, username, timeout=self.timeout, attempts=self.attempts).name
+            for name, username in CLIENTS
+        ]
+        return multiple(*made)
+
+    def _client(self, name: str) -> Any:
+        return next(c for c in self.world.clients if c.name == name)
+
+    @rule(
+        name=clients,
+        form_id=st.sampled_from(sorted(CELLS)),
+        period=st.sampled_from(PERIODS),
+        data=st.data(),
+    )
+    def edit(self, name: str, form_id: str, period: date, data: st.DataObject) -> None:
+        client = self._client(name)
+        units = [PKM] if client.username == "ani" else [PKM, PKM2]
+        unit = data.draw(st.sampled_from(units), label="unit")
+        indicators = data.draw(
+            st.lists(st.sampled_from(CELLS[form_id]), min_size=1, max_size=3, unique=True),
+            label="indicators",
+        )
+        in_conflict = {
+            (k.org_unit, k.form_id, k.period, k.indicator) for k in client.store.open_conflicts()
+        }
+        values = {
+            i: data.draw(VALUES[i], label=i)
+            for i in indicators
+            if (unit, form_id, period, i) not in in_conflict  # settled through its dialog
+        }
+        if values:
+            client.edit(unit, form_id, period, values)
+
+    @rule(name=clients, choice=st.sampled_from(["mine", "theirs", "other"]), data=st.data())
+    def settle(self, name: str, choice: str, data: st.DataObject) -> None:
+        client = self._client(name)
+        conflicts = client.store.open_conflicts()
+        if not conflicts:
+            return
+        lc = data.draw(st.sampled_from(conflicts), label="conflict")
+        if choice == "mine":
+            value = lc.mine
+        elif choice == "theirs":
+            value = lc.theirs
+        else:
+            value = data.draw(VALUES[lc.indicator], label="other")
+        client.store.settle_conflict(lc.id, value, author=client.name)
+        from tests.faults.world import canonical
+
+        client.saved[(lc.org_unit, lc.form_id, lc.period, lc.indicator)] = canonical(
+            lc.form_id, lc.indicator, value
+        )
+
+    @rule(name=clients)
+    def sync(self, name: str) -> None:
+        self.syncs += 1
+        self._client(name).sync()
+
+    @rule(fault=FAULTS)
+    def inject_fault(self, fault: dict[str, Any]) -> None:
+        self.faults += 1
+        self.world.proxy.clear_faults()
+        self.world.proxy.configure(latency_s=0.0)
+        self.world.proxy.configure(**fault)
+
+    @precondition(lambda self: self.world.proxy.stats().connections > 0)
+    @rule()
+    def heal(self) -> None:
+        self.world.proxy.clear_faults()
+        self.world.proxy.configure(latency_s=0.0)
+
+    @rule(name=clients)
+    def restart(self, name: str) -> None:
+        self._client(name).restart()
+
+    @invariant()
+    def nothing_doubled_or_lost(self) -> None:
+        self.steps += 1
+        if self.world.clients:
+            self.world.check(settled=False)
+
+    def teardown(self) -> None:
+        try:
+            if self.world.clients:
+                self.world.proxy.configure(latency_s=0.0)
+                self.world.settle(rounds=2)
+                self.world.check(settled=True)
+        finally:
+            self.world.close()
+            self.server.stop()
+            self._keyring.__exit__(None, None, None)
+            shutil.rmtree(self.root, ignore_errors=True)
