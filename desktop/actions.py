@@ -40,6 +40,11 @@ class Actions(QObject):
         self.lang_group.addAction(self.lang_id)
         self.lang_group.addAction(self.lang_en)
         self.keys = make(["F1"])
+        self.login = make()
+        self.sync_now = make(["F5"])
+        self.conflicts = make(["Ctrl+K"])
+        self.conflict_count = 0
+        self.refused_count = 0
 
         bar = window.menuBar()
         self.file_menu = QMenu(bar)
@@ -54,6 +59,10 @@ class Actions(QObject):
         self.entry_menu.addActions([self.prev_day, self.next_day, self.today])
         self.view_menu = QMenu(bar)
         self.view_menu.addActions([self.history, self.series])
+        self.sync_menu = QMenu(bar)
+        self.sync_menu.addActions([self.sync_now, self.conflicts])
+        self.sync_menu.addSeparator()
+        self.sync_menu.addAction(self.login)
         self.lang_menu = QMenu(bar)
         self.lang_menu.addActions([self.lang_id, self.lang_en])
         self.help_menu = QMenu(bar)
@@ -62,6 +71,7 @@ class Actions(QObject):
             self.file_menu,
             self.entry_menu,
             self.view_menu,
+            self.sync_menu,
             self.lang_menu,
             self.help_menu,
         ):
@@ -72,6 +82,7 @@ class Actions(QObject):
         self.file_menu.setTitle(self.tr("&File"))
         self.entry_menu.setTitle(self.tr("&Entry"))
         self.view_menu.setTitle(self.tr("&View"))
+        self.sync_menu.setTitle(self.tr("&Sync"))
         self.lang_menu.setTitle(self.tr("&Language"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.save.setText(self.tr("&Save draft"))
@@ -90,3 +101,15 @@ class Actions(QObject):
         self.lang_id.setText("Bahasa &Indonesia")
         self.lang_en.setText("&English")
         self.keys.setText(self.tr("&Keyboard keys"))
+        self.login.setText(self.tr("&Log in to the server…"))
+        self.sync_now.setText(self.tr("Sync &now"))
+        self.set_conflict_count(self.conflict_count, self.refused_count)
+
+    def set_conflict_count(self, count: int, refused: int = 0) -> None:
+        """The conflicts entry says how many wait for a person (and what the server refused)."""
+        self.conflict_count, self.refused_count = count, refused
+        if refused:
+            text = self.tr("&Conflicts (%1), refused (%2)…").replace("%2", str(refused))
+        else:
+            text = self.tr("&Conflicts (%1)…")
+        self.conflicts.setText(text.replace("%1", str(count)))

@@ -18,14 +18,22 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.i18n import LANGS, Translations
-from desktop.launcher import StoreOpening, default_data_dir, parse_args, trace
-from desktop.settings_keys import FACILITY, LANG, OFFICER, SERVER_URL
+from desktop.launcher import (
+    StoreOpening,
+    clean_server_url,
+    default_data_dir,
+    parse_args,
+    trace,
+)
+from desktop.settings_keys import AUTH_VERIFIER, FACILITY, LANG, OFFICER, SERVER_URL
 from desktop.worker import Operations
 
 log = logging.getLogger(__name__)
 
 AskDamaged = Callable[[Any, str], str]
 FirstRun = Callable[[Any], bool]
+#: (store, sync runner) -> True when the person unlocked (or logged in again); False: quit
+Unlock = Callable[[Any, Any], bool]
 
 
 def read_rss_kb() -> int:
@@ -77,6 +85,45 @@ def ask_first_run(store: Any) -> bool:
     return FirstRunDialog(store).exec() == FirstRunDialog.DialogCode.Accepted
 
 
+def make_unlock_dialog(store: Any, runner: Any) -> Any:
+    """The unlock dialog checking against ``store``'s verifier on the runner's worker lane."""
+    from desktop.syncrunner import check_password
+    from desktop.unlock import UnlockDialog
+
+    return UnlockDialog(
+        runner.lane, lambda pw: check_password(store, pw), username=runner.username or ""
+    )
+
+
+def make_login_dialog(store: Any, runner: Any) -> Any:
+    """The login dialog for this store's account; a success switches the runner to it."""
+    from desktop.login import LoginDialog
+
+    dialog = LoginDialog(
+        runner.lane,
+        runner.login_attempt(store.get_setting(FACILITY)),
+        server_url=runner.server_url,
+        username=runner.username,
+    )
+    dialog.logged_in.connect(runner.logged_in_with)
+    return dialog
+
+
+def ask_unlock(store: Any, runner: Any) -> bool:
+    """The interactive way (real modal exec; tests pass their own ``unlock``). "Forgot your
+    password?" leads to a login to the server, which sets the new password here too."""
+    from desktop.unlock import LOGIN, UNLOCKED
+
+    dialog = make_unlock_dialog(store, runner)
+    dialog.exec()
+    if dialog.outcome == UNLOCKED:
+        return True
+    if dialog.outcome != LOGIN:
+        return False
+    login = make_login_dialog(store, runner)
+    return bool(login.exec() == login.DialogCode.Accepted)
+
+
 def show_fatal(message: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Critical, "Kabar", message)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
@@ -97,6 +144,7 @@ class Launch:
         self.window = window
 
     def close(self) -> None:
+        self.window.session.sync.stop()  # a sync under way stops at its next safe point
         self.window.session.ops.wait()
         self.store.close()
 
@@ -106,6 +154,7 @@ def launch(
     *,
     ask_damaged: AskDamaged | None = None,
     first_run: FirstRun = ask_first_run,
+    unlock: Unlock = ask_unlock,
     translations_dir: Path | None = None,
     today: Callable[[], Any] | None = None,
     opening: StoreOpening | None = None,
@@ -130,7 +179,7 @@ def launch(
     if store is None:
         return None
     try:
-        return _launch_with_store(args, store, translations, first_run, today)
+        return _launch_with_store(args, store, translations, first_run, unlock, today)
     except BaseException:
         store.close()
         raise
@@ -141,6 +190,7 @@ def _launch_with_store(
     store: Any,
     translations: Translations,
     first_run: FirstRun,
+    unlock: Unlock,
     today: Callable[[], Any] | None,
 ) -> Launch | None:
     from desktop.mainwindow import MainWindow
@@ -174,10 +224,19 @@ def _launch_with_store(
 
         seed_demo(store, facility, forms)
 
-    ops = Operations()
+    from desktop.syncrunner import SyncRunner
+
     server_url = _server_url(args, store)
-    session = Session(store, forms, facility, unit.name, officer, translations, ops)
-    session.server_url = server_url
+    # Headless runs (benchmark, demo check) never send anything and never wait for a person.
+    runner = SyncRunner.for_store(store, server_url, enabled=not args.quit_when_idle)
+    if not args.quit_when_idle and store.get_setting(AUTH_VERIFIER):
+        trace("unlock asked")
+        if not unlock(store, runner):
+            store.close()
+            return None
+    ops = Operations()
+    session = Session(store, forms, facility, unit.name, officer, translations, ops, sync=runner)
+    session.server_url = runner.server_url
     if today is not None:
         session.today = today
     window = MainWindow(session)
@@ -190,14 +249,12 @@ def _launch_with_store(
 
 def _server_url(args: argparse.Namespace, store: Any) -> str | None:
     """``--server`` is remembered; a value that is not an http(s) URL is refused clearly."""
-    url = args.server
-    if url is not None:
-        from urllib.parse import urlsplit
-
-        parts = urlsplit(url.strip())
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise SystemExit(f"kabar: --server harus alamat http:// atau https:// (bukan {url!r})")
-        url = url.strip().rstrip("/")
+    if args.server is not None:
+        url = clean_server_url(args.server)
+        if url is None:
+            raise SystemExit(
+                f"kabar: --server harus alamat http:// atau https:// (bukan {args.server!r})"
+            )
         store.set_setting(SERVER_URL, url)
         return url
     return store.get_setting(SERVER_URL)

@@ -1,6 +1,9 @@
-"""A month calendar that colours each day by its report status, with a legend.
+"""A month calendar that colours each day by its report status and marks its sync state, with a
+legend.
 
-Colour is never the only signal: a draft day carries a dot, a complete day a tick and bold text.
+Colour is never the only signal: a draft day carries a dot, a complete day a tick and bold text;
+the sync state is a symbol in the top-left corner (↑ sent, … waiting, ! conflict, × refused), with
+a frame around a day that needs a person (conflict, refused).
 """
 
 from __future__ import annotations
@@ -8,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, QEvent, QLocale, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QCalendarWidget, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 KOSONG, DRAF, LENGKAP = "kosong", "draf", "lengkap"
@@ -16,6 +19,18 @@ KOSONG, DRAF, LENGKAP = "kosong", "draf", "lengkap"
 # Light fills with dark text: readable on old, washed-out laptop screens.
 COLOURS = {KOSONG: QColor("#ffffff"), DRAF: QColor("#ffe08a"), LENGKAP: QColor("#a5d6a7")}
 MARKERS = {KOSONG: "", DRAF: "•", LENGKAP: "✓"}
+
+TERKIRIM, MENUNGGU, KONFLIK, DITOLAK = "terkirim", "menunggu", "konflik", "ditolak"
+SYNC_STATES = (TERKIRIM, MENUNGGU, KONFLIK, DITOLAK)
+SYNC_MARKERS = {TERKIRIM: "↑", MENUNGGU: "…", KONFLIK: "!", DITOLAK: "×"}
+SYNC_COLOURS = {
+    TERKIRIM: QColor("#1b5e20"),
+    MENUNGGU: QColor("#5d4037"),
+    KONFLIK: QColor("#c62828"),
+    DITOLAK: QColor("#6a1b9a"),
+}
+#: the states that need a person: their day gets a frame in the state's colour
+FRAMED = (KONFLIK, DITOLAK)
 
 
 def to_qdate(d: date) -> QDate:
@@ -34,6 +49,7 @@ class StatusCalendar(QCalendarWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.statuses: dict[date, str] = {}
+        self.sync_states: dict[date, str] = {}
         self.setGridVisible(True)
         self.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
@@ -52,6 +68,16 @@ class StatusCalendar(QCalendarWidget):
     def status_of(self, d: date) -> str:
         return self.statuses.get(d, KOSONG)
 
+    def set_sync_states(self, states: dict[date, str], first: date, last: date) -> None:
+        """Replace the sync marks of ``first``..``last`` (days absent there lose their mark)."""
+        for d in [d for d in self.sync_states if first <= d <= last]:
+            del self.sync_states[d]
+        self.sync_states.update(states)
+        self.updateCells()
+
+    def sync_state_of(self, d: date) -> str | None:
+        return self.sync_states.get(d)
+
     def _on_page(self, year: int, month: int) -> None:
         first, last = self.visible_range()
         self.page_shown.emit(first, last)
@@ -63,11 +89,38 @@ class StatusCalendar(QCalendarWidget):
         super().changeEvent(event)
 
     def paintCell(self, painter: QPainter, rect: QRect, qdate: QDate) -> None:
-        status = self.statuses.get(to_date(qdate), KOSONG)
+        day = to_date(qdate)
+        status = self.statuses.get(day, KOSONG)
         in_month = qdate.month() == self.monthShown()
         if status == KOSONG or not in_month:
             super().paintCell(painter, rect, qdate)
-            return
+        else:
+            self._paint_status(painter, rect, qdate, status)
+        sync = self.sync_states.get(day)
+        if sync is not None and in_month:
+            self._paint_sync(painter, rect, sync)
+
+    def _paint_sync(self, painter: QPainter, rect: QRect, sync: str) -> None:
+        painter.save()
+        colour = SYNC_COLOURS[sync]
+        if sync in FRAMED:
+            pen = QPen(colour)
+            pen.setWidth(2)
+            pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.drawRect(rect.adjusted(2, 2, -3, -3))
+        font = QFont(painter.font())
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(colour)
+        painter.drawText(
+            rect.adjusted(4, 1, 0, 0),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+            SYNC_MARKERS[sync],
+        )
+        painter.restore()
+
+    def _paint_status(self, painter: QPainter, rect: QRect, qdate: QDate, status: str) -> None:
         painter.save()
         selected = qdate == self.selectedDate()
         painter.fillRect(rect, COLOURS[status])
@@ -94,12 +147,17 @@ class StatusCalendar(QCalendarWidget):
 
 
 class Legend(QWidget):
-    """Three swatches explaining the calendar's fills and markers."""
+    """Swatches explaining the calendar: the report status fills, then the sync marks."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setSpacing(2)
+        row = QHBoxLayout()
+        sync_row = QHBoxLayout()
+        rows.addLayout(row)
+        rows.addLayout(sync_row)
         self._labels: dict[str, QLabel] = {}
         for status in (KOSONG, DRAF, LENGKAP):
             swatch = QLabel(MARKERS[status] or " ", self)
@@ -114,15 +172,46 @@ class Legend(QWidget):
             row.addWidget(label)
             row.addSpacing(8)
         row.addStretch(1)
+        for sync in SYNC_STATES:
+            border = "dashed" if sync in FRAMED else "solid"
+            colour = SYNC_COLOURS[sync].name()
+            swatch = QLabel(SYNC_MARKERS[sync], self)
+            swatch.setFixedSize(18, 18)
+            swatch.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            swatch.setStyleSheet(
+                f"background:#ffffff; border:1px {border} {colour}; color:{colour};"
+                " font-weight:bold;"
+            )
+            label = QLabel(self)
+            self._labels[sync] = label
+            sync_row.addWidget(swatch)
+            sync_row.addWidget(label)
+            sync_row.addSpacing(6)
+        sync_row.addStretch(1)
         self.retranslate()
 
     def retranslate(self) -> None:
         self._labels[KOSONG].setText(self.tr("empty"))
         self._labels[DRAF].setText(self.tr("draft"))
         self._labels[LENGKAP].setText(self.tr("complete"))
+        self._labels[TERKIRIM].setText(self.tr("sent"))
+        self._labels[MENUNGGU].setText(self.tr("waiting"))
+        self._labels[KONFLIK].setText(self.tr("conflict"))
+        self._labels[DITOLAK].setText(self.tr("refused"))
+        tips = {
+            TERKIRIM: self.tr("Every figure of the day has reached the server."),
+            MENUNGGU: self.tr("Some figures of the day are waiting to be sent."),
+            KONFLIK: self.tr("Someone else changed the same figure: choose which value stays."),
+            DITOLAK: self.tr("The server refused a figure of the day; see the reason."),
+        }
+        for sync, tip in tips.items():
+            self._labels[sync].setToolTip(tip)
 
     def texts(self) -> list[str]:
         return [self._labels[s].text() for s in (KOSONG, DRAF, LENGKAP)]
+
+    def sync_texts(self) -> list[str]:
+        return [self._labels[s].text() for s in SYNC_STATES]
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

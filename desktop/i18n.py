@@ -69,3 +69,8 @@ class Translations(QObject):
                     # The app stays usable in English; the build (make translations) is missing.
                     log.warning("translation %s.qm not found in %s", name, self.directory)
         self.changed.emit(lang)
+
+
+def current_lang() -> str:
+    """The interface language now in force ("id" or "en"), read from the default locale."""
+    return "en" if QLocale().language() == QLocale.Language.English else DEFAULT_LANG

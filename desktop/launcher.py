@@ -39,6 +39,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def clean_server_url(text: str) -> str | None:
+    """``text`` as a server base URL (http or https, no trailing slash); None if it is not one."""
+    from urllib.parse import urlsplit
+
+    url = text.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
 def default_data_dir() -> Path:
     import platformdirs
 

@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.actions import Actions
-from desktop.calendar import LENGKAP, CalendarPanel, to_date, to_qdate
+from desktop.calendar import DITOLAK, KONFLIK, LENGKAP, CalendarPanel, to_date, to_qdate
 from desktop.formview import FormView
 from desktop.session import Session
 from desktop.statusbar import StatusBar
 from desktop.style import named
 from desktop.summary import SummaryPanel
+from desktop.syncui import SyncControls
 from forms.model import FormDefinition, Severity, Text, Value
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self.history_dialog: Any = None
         self.series_dialog: Any = None
         self.last_error = ""
+        self.sync = session.sync
 
         self.setObjectName("mainWindow")
         self.actions_ = Actions(self)
@@ -74,6 +76,19 @@ class MainWindow(QMainWindow):
         self.notice_label = QLabel(self)  # refusals such as a future date
         named(self.notice_label, "notice")
         self.notice_label.hide()
+        # a day that needs a person (conflict, refused) or was changed on the server meanwhile
+        self.sync_notice = QLabel(self)
+        named(self.sync_notice, "syncNotice")
+        self.sync_notice.setWordWrap(True)
+        self.sync_notice_button = QPushButton(self)
+        self.sync_notice_button.setObjectName("syncNoticeButton")
+        self.sync_notice_bar = QWidget(self)
+        bar = QHBoxLayout(self.sync_notice_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.sync_notice, 1)
+        bar.addWidget(self.sync_notice_button)
+        self.sync_notice_bar.hide()
+        self._pulled_notice = ""
 
         # left column
         self.calendar_panel = CalendarPanel(self)
@@ -100,6 +115,7 @@ class MainWindow(QMainWindow):
 
         self._layout()
         self._connect()
+        self.sync_ui = SyncControls(self)
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_MS)
@@ -136,6 +152,7 @@ class MainWindow(QMainWindow):
         right_column = QVBoxLayout(right)
         right_column.setContentsMargins(0, 0, 0, 0)
         right_column.addWidget(self.notice_label)
+        right_column.addWidget(self.sync_notice_bar)
         right_column.addWidget(self.tabs, 1)
         right_column.addLayout(buttons)
 
@@ -169,6 +186,7 @@ class MainWindow(QMainWindow):
         a.lang_id.triggered.connect(lambda: self.set_language("id"))
         a.lang_en.triggered.connect(lambda: self.set_language("en"))
         a.keys.triggered.connect(self.show_keys)
+        self.sync_notice_button.clicked.connect(lambda: self.sync_ui.show_conflicts(self.day))
         self.save_button.clicked.connect(lambda: self.save(reason="manual"))
         self.complete_button.clicked.connect(self.mark_complete)
         self.calendar.clicked.connect(self._on_calendar_clicked)
@@ -181,9 +199,11 @@ class MainWindow(QMainWindow):
         self.session.translations.changed.connect(self._on_language_changed)
 
     def start(self) -> None:
-        """After show: load the visible month's statuses and today's figures."""
+        """After show: load the visible month's statuses and today's figures; then sync soon."""
         self.refresh_statuses()
         self._load_day()
+        self.sync.start()
+        self.sync.after_save()  # what earlier sessions left unsent goes out once we are idle
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -240,14 +260,8 @@ class MainWindow(QMainWindow):
     def _on_calendar_clicked(self, qdate: QDate) -> None:
         self.go_to(to_date(qdate))
 
-    def _load_day(self) -> None:
-        self._generation += 1
-        generation, day = self._generation, self.day
-        self._loading = True
-        self._retitle_day()
-        view = self.current_view()
-        self._restore_focus = view.focused_code()
-        self.tabs.setEnabled(False)
+    def _day_work(self, day: date) -> Any:
+        """The worker function that reads ``day`` of every form (values, yesterday, history)."""
         s = self.session
         org, forms = s.facility_code, list(s.forms)
 
@@ -260,12 +274,22 @@ class MainWindow(QMainWindow):
                 out[form.id] = (data, previous, history)
             return out
 
+        return work
+
+    def _load_day(self) -> None:
+        self._generation += 1
+        generation, day = self._generation, self.day
+        self._loading = True
+        self._pulled_notice = ""
+        self._retitle_day()
+        view = self.current_view()
+        self._restore_focus = view.focused_code()
+        self.tabs.setEnabled(False)
+
         def done(result: dict[str, tuple[Any, dict[str, Value], dict[str, list[Value]]]]) -> None:
             if generation != self._generation:
                 return  # the user already moved on to another day
-            for view in self.views:
-                data, previous, history = result[view.form.id]
-                view.set_day(dict(data.values), data.status, previous, history)
+            self._apply_day(result)
             self._loading = False
             self.tabs.setEnabled(True)
             self._retitle_day()
@@ -274,6 +298,7 @@ class MainWindow(QMainWindow):
             elif self.isActiveWindow() and self.focusWidget() is None:
                 self.current_view().focus_first()
             self._refresh_summary()
+            self._show_sync_notice()
             self.day_loaded.emit(day)
 
         def failed(exc: BaseException) -> None:
@@ -281,18 +306,67 @@ class MainWindow(QMainWindow):
                 self._loading = False
             self.show_error(exc)
 
-        s.ops.run(work, done, failed, label="load day")
+        self.session.ops.run(self._day_work(day), done, failed, label="load day")
+
+    def _apply_day(
+        self, result: dict[str, tuple[Any, dict[str, Value], dict[str, list[Value]]]]
+    ) -> None:
+        for view in self.views:
+            data, previous, history = result[view.form.id]
+            view.set_day(dict(data.values), data.status, previous, history)
+
+    def reload_after_pull(self) -> None:
+        """Show figures others corrected on this day, unless the officer is editing it."""
+        if self._loading:
+            return
+        generation, day = self._generation, self.day
+
+        def done(result: dict[str, tuple[Any, dict[str, Value], dict[str, list[Value]]]]) -> None:
+            if generation != self._generation or self._loading:
+                return
+            changed = [
+                view
+                for view in self.views
+                if dict(result[view.form.id][0].values) != view.loaded
+                or result[view.form.id][0].status != view.status
+            ]
+            if not changed:
+                return
+            if self.is_dirty():
+                self._pulled_notice = "dirty"
+                self._show_sync_notice()
+                return
+            focus = self.current_view().focused_code()
+            self._apply_day(result)
+            self._retitle_day()
+            self._refresh_summary()
+            if focus is not None:
+                self.current_view().focus_field(focus)
+            self._pulled_notice = "updated"
+            self._show_sync_notice()
+            self.day_loaded.emit(day)
+
+        self.session.ops.run(self._day_work(day), done, label="reload day after sync")
 
     def refresh_statuses(self) -> None:
+        """The visible month's report statuses and sync marks, and the sync summary."""
         first, last = self.calendar.visible_range()
         s = self.session
         org, ids = s.facility_code, [f.id for f in s.forms]
 
-        def done(statuses: dict[date, str]) -> None:
+        def work() -> tuple[dict[date, str], dict[date, str], Any]:
+            statuses = s.store.day_statuses(org, ids, first, last)
+            return statuses, s.store.day_sync_states(org, None, first, last), s.store.sync_summary()
+
+        def done(outcome: tuple[dict[date, str], dict[date, str], Any]) -> None:
+            statuses, sync_states, summary = outcome
             self.calendar.set_statuses(statuses)
+            self.calendar.set_sync_states(sync_states, first, last)
+            self.sync_ui.show_summary(summary)
+            self._show_sync_notice()
             self.statuses_loaded.emit()
 
-        s.ops.run(lambda: s.store.day_statuses(org, ids, first, last), done, label="statuses")
+        s.ops.run(work, done, label="statuses")
 
     # -- editing -------------------------------------------------------------------------
 
@@ -378,21 +452,20 @@ class MainWindow(QMainWindow):
         org, day, officer, generation = s.facility_code, self.day, s.officer, self._generation
         self.status.set_saving()
 
-        def work() -> tuple[list[Any], int]:
-            results = [
+        def work() -> list[Any]:
+            return [
                 s.store.save_day(org, form, day, values, author=officer, complete=is_complete)
                 for form, values, is_complete in batches
             ]
-            return results, s.store.outbox_count()
 
-        def done(outcome: tuple[list[Any], int]) -> None:
-            results, outbox = outcome
+        def done(results: list[Any]) -> None:
             if generation == self._generation:
                 for (form, values, _c), result in zip(batches, results, strict=True):
                     self.view_for(form.id).mark_saved(values, result.status)
                 self._retitle_day()
             self.status.set_saved(datetime.now())
-            self.status.set_outbox(outbox)
+            if any(r.submission_uuid for r in results):
+                self.sync.after_save()
             if complete is not None:
                 self.status.message(
                     self.tr("%1 marked complete.").replace("%1", self._text(complete.title))
@@ -549,6 +622,35 @@ class MainWindow(QMainWindow):
         box.open()
         self.last_error = text
 
+    # -- sync ----------------------------------------------------------------------------
+
+    def _show_sync_notice(self) -> None:
+        state = self.calendar.sync_state_of(self.day)
+        if state == KONFLIK:
+            text = self.tr(
+                "Someone else changed a figure of this day on the server too. "
+                "Nothing was overwritten: choose which value stays."
+            )
+            button = self.tr("Settle the conflict…")
+        elif state == DITOLAK:
+            text = self.tr("The server refused a figure of this day. See why:")
+            button = self.tr("Refused figures…")
+        elif self._pulled_notice == "dirty":
+            text = self.tr(
+                "Figures of this day were changed on the server. Your unsaved typing is kept "
+                "on screen; save it, then check the cell history (F2)."
+            )
+            button = ""
+        elif self._pulled_notice == "updated":
+            text = self.tr("Figures of this day were corrected on the server and are shown now.")
+            button = ""
+        else:
+            text = button = ""
+        self.sync_notice.setText(text)
+        self.sync_notice_button.setText(button)
+        self.sync_notice_button.setVisible(bool(button))
+        self.sync_notice_bar.setVisible(bool(text))
+
     # -- language ------------------------------------------------------------------------
 
     def set_language(self, lang: str) -> None:
@@ -579,6 +681,7 @@ class MainWindow(QMainWindow):
         (self.actions_.lang_en if self.lang == "en" else self.actions_.lang_id).setChecked(True)
         self.setWindowTitle(self.tr("Kabar — %1").replace("%1", self.session.facility_name))
         self.officer_label.setText(self.tr("Officer: %1").replace("%1", self.session.officer))
+        self._show_sync_notice()
         self.save_button.setText(self.tr("Save draft (Ctrl+S)"))
         self.complete_button.setText(self.tr("Mark complete (Ctrl+Enter)"))
         self._retitle_day()
@@ -616,7 +719,12 @@ class MainWindow(QMainWindow):
             self.status.message(self.tr("Saving before closing…"))
             event.ignore()
             return
-        for dialog in (self.history_dialog, self.series_dialog):
+        self.sync.stop()  # a sync under way may stop: it resumes at the next start
+        for dialog in (
+            self.history_dialog,
+            self.series_dialog,
+            *self.sync_ui.dialogs(),
+        ):
             if dialog is not None:
                 dialog.close()
         event.accept()

@@ -21,6 +21,8 @@ class Session:
     officer: str
     translations: Translations
     ops: Operations
+    #: desktop.syncrunner.SyncRunner: background sync on its own worker lane
+    sync: Any = None
     today: Callable[[], date] = field(default=date.today)
     server_url: str | None = None
 

@@ -8,3 +8,9 @@ SERVER_URL = "server_url"
 
 #: the languages the interface ships in; the first is the default
 LANGS = ("id", "en")
+
+#: written by ``sync.engine.login_and_prepare`` (the engine owns them; the desktop reads them)
+AUTH_USERNAME = "auth.username"
+AUTH_VERIFIER = "auth.verifier"
+AUTH_NAME = "auth.name"
+AUTH_ROLE = "auth.role"

@@ -18,6 +18,8 @@ NAMED = {
     "notice": _NOTICE,
     "summaryNotice": _NOTICE,
     "firstRunProblem": "color: #8e0000;",
+    "loginProblem": "color: #8e0000; font-weight: bold;",
+    "syncNotice": "background: #fff8e1; color: #4e342e; border: 1px solid #e0a100; padding: 4px;",
     "summaryTitle": "font-weight: bold;",
     "completeButton": "font-weight: bold;",
 }

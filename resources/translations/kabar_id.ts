@@ -4,94 +4,119 @@
 <context>
     <name>Actions</name>
     <message>
-        <location filename="../../desktop/actions.py" line="72"/>
+        <location filename="../../desktop/actions.py" line="82"/>
         <source>&amp;File</source>
         <translation>&amp;Berkas</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="73"/>
+        <location filename="../../desktop/actions.py" line="83"/>
         <source>&amp;Entry</source>
         <translation>&amp;Isian</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="74"/>
+        <location filename="../../desktop/actions.py" line="84"/>
         <source>&amp;View</source>
         <translation>&amp;Tampilan</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="75"/>
+        <location filename="../../desktop/actions.py" line="85"/>
+        <source>&amp;Sync</source>
+        <translation>&amp;Sinkronisasi</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="86"/>
         <source>&amp;Language</source>
         <translation>Ba&amp;hasa</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="76"/>
+        <location filename="../../desktop/actions.py" line="87"/>
         <source>&amp;Help</source>
         <translation>B&amp;antuan</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="77"/>
+        <location filename="../../desktop/actions.py" line="88"/>
         <source>&amp;Save draft</source>
         <translation>&amp;Simpan draf</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="78"/>
+        <location filename="../../desktop/actions.py" line="89"/>
         <source>Mark &amp;complete</source>
         <translation>Tandai &amp;lengkap</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="79"/>
+        <location filename="../../desktop/actions.py" line="90"/>
         <source>&amp;Previous day</source>
         <translation>Hari se&amp;belumnya</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="80"/>
+        <location filename="../../desktop/actions.py" line="91"/>
         <source>&amp;Next day</source>
         <translation>Hari be&amp;rikutnya</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="81"/>
+        <location filename="../../desktop/actions.py" line="92"/>
         <source>&amp;Today</source>
         <translation>Hari &amp;ini</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="82"/>
+        <location filename="../../desktop/actions.py" line="93"/>
         <source>Copy from &amp;yesterday (this field)</source>
         <translation>Salin dari &amp;kemarin (kolom ini)</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="83"/>
+        <location filename="../../desktop/actions.py" line="94"/>
         <source>Copy &amp;all stock fields from yesterday</source>
         <translation>Salin semu&amp;a kolom stok dari kemarin</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="84"/>
+        <location filename="../../desktop/actions.py" line="95"/>
         <source>Cell &amp;history…</source>
         <translation>&amp;Riwayat sel…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="85"/>
+        <location filename="../../desktop/actions.py" line="96"/>
         <source>&amp;30-day table…</source>
         <translation>Tabel &amp;30 hari…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="86"/>
+        <location filename="../../desktop/actions.py" line="97"/>
         <source>&amp;Export…</source>
         <translation>&amp;Ekspor…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="87"/>
+        <location filename="../../desktop/actions.py" line="98"/>
         <source>Change &amp;facility or officer…</source>
         <translation>Ganti &amp;fasilitas atau petugas…</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="88"/>
+        <location filename="../../desktop/actions.py" line="99"/>
         <source>&amp;Quit</source>
         <translation>&amp;Keluar</translation>
     </message>
     <message>
-        <location filename="../../desktop/actions.py" line="92"/>
+        <location filename="../../desktop/actions.py" line="103"/>
         <source>&amp;Keyboard keys</source>
         <translation>Tombol &amp;keyboard</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="104"/>
+        <source>&amp;Log in to the server…</source>
+        <translation>&amp;Masuk ke server…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="105"/>
+        <source>Sync &amp;now</source>
+        <translation>Sinkronkan &amp;sekarang</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="112"/>
+        <source>&amp;Conflicts (%1), refused (%2)…</source>
+        <translation>&amp;Konflik (%1), ditolak (%2)…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/actions.py" line="114"/>
+        <source>&amp;Conflicts (%1)…</source>
+        <translation>&amp;Konflik (%1)…</translation>
     </message>
 </context>
 <context>
@@ -173,6 +198,199 @@
         <location filename="../../desktop/fieldedit.py" line="57"/>
         <source>Cell history…</source>
         <translation>Riwayat sel…</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictDialog</name>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="321"/>
+        <source>Type the value to keep first.</source>
+        <extracomment>form id -&gt; its definition (None when this computer does not know it) org unit code -&gt; its name</extracomment>
+        <translation>Ketik dulu nilai yang mau dipakai.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="328"/>
+        <source>Saving your choice…</source>
+        <translation>Menyimpan pilihan Anda…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="404"/>
+        <location filename="../../desktop/conflicts.py" line="454"/>
+        <location filename="../../desktop/conflicts.py" line="554"/>
+        <source>&amp;Another value:</source>
+        <translation>Nilai &amp;lain:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="439"/>
+        <source>%1, %2. Someone else changed this figure on the server before your change arrived. Nothing was overwritten: choose the value that is right.</source>
+        <translation>%1, %2. Orang lain sudah mengubah angka ini di server sebelum perubahan Anda sampai. Tidak ada yang ditimpa: pilih nilai yang benar.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="445"/>
+        <location filename="../../desktop/conflicts.py" line="470"/>
+        <location filename="../../desktop/conflicts.py" line="495"/>
+        <source>(empty)</source>
+        <translation>(kosong)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="449"/>
+        <source>typed on this computer</source>
+        <translation>diisi di komputer ini</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="450"/>
+        <source>someone</source>
+        <translation>seseorang</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="451"/>
+        <source>unknown time</source>
+        <translation>waktu tidak diketahui</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="452"/>
+        <source>by %1, %2</source>
+        <translation>oleh %1, %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="458"/>
+        <source>When</source>
+        <translation>Kapan</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="458"/>
+        <source>Who</source>
+        <translation>Siapa</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="458"/>
+        <source>Old</source>
+        <translation>Lama</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="458"/>
+        <source>New</source>
+        <translation>Baru</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="458"/>
+        <source>Where</source>
+        <translation>Di mana</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="464"/>
+        <source>History of this figure: loading…</source>
+        <translation>Riwayat angka ini: memuat…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="467"/>
+        <source>History of this figure (newest last):</source>
+        <translation>Riwayat angka ini (terbaru paling bawah):</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="473"/>
+        <source>server</source>
+        <translation>server</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="473"/>
+        <source>this computer</source>
+        <translation>komputer ini</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="487"/>
+        <source>Date</source>
+        <translation>Tanggal</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="488"/>
+        <source>Facility</source>
+        <translation>Fasilitas</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="489"/>
+        <source>Form</source>
+        <translation>Formulir</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="490"/>
+        <source>Figure</source>
+        <translation>Isian</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="491"/>
+        <source>Value</source>
+        <translation>Nilai</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="492"/>
+        <source>Reason</source>
+        <translation>Alasan</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="506"/>
+        <source>the whole day</source>
+        <translation>seluruh hari</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="529"/>
+        <source>Conflicts (%1)</source>
+        <translation>Konflik (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="530"/>
+        <source>Refused by the server (%1)</source>
+        <translation>Ditolak server (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="533"/>
+        <source>No open conflicts. Every figure agrees with the server.</source>
+        <translation>Tidak ada konflik. Semua angka sama dengan di server.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="538"/>
+        <source>Kabar — conflicts and refused figures</source>
+        <translation>Kabar — konflik dan data ditolak</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="539"/>
+        <source>Two values for one figure</source>
+        <translation>Dua nilai untuk satu angka</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="540"/>
+        <source>My value:</source>
+        <translation>Nilai saya:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="541"/>
+        <source>Server&apos;s value:</source>
+        <translation>Nilai server:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="542"/>
+        <source>Keep &amp;my value (Alt+1)</source>
+        <translation>Pakai nilai &amp;saya (Alt+1)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="543"/>
+        <source>Take the &amp;server&apos;s value (Alt+2)</source>
+        <translation>Pakai nilai se&amp;rver (Alt+2)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="544"/>
+        <source>Or enter another value (Alt+3)</source>
+        <translation>Atau isi nilai lain (Alt+3)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="545"/>
+        <source>Use &amp;this value</source>
+        <translation>Pakai nilai &amp;ini</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="548"/>
+        <source>The server refused these figures for good. They stay on this computer; the reason says what to change (often: ask your district admin).</source>
+        <translation>Server menolak angka-angka ini secara tetap. Angkanya tetap tersimpan di komputer ini; alasannya menjelaskan apa yang perlu diubah (sering kali: tanyakan admin kabupaten).</translation>
     </message>
 </context>
 <context>
@@ -283,19 +501,60 @@
 <context>
     <name>Legend</name>
     <message>
-        <location filename="../../desktop/calendar.py" line="120"/>
+        <location filename="../../desktop/calendar.py" line="194"/>
         <source>empty</source>
+        <extracomment>the states that need a person: their day gets a frame in the state&apos;s colour</extracomment>
         <translation>kosong</translation>
     </message>
     <message>
-        <location filename="../../desktop/calendar.py" line="121"/>
+        <location filename="../../desktop/calendar.py" line="195"/>
         <source>draft</source>
         <translation>draf</translation>
     </message>
     <message>
-        <location filename="../../desktop/calendar.py" line="122"/>
+        <location filename="../../desktop/calendar.py" line="196"/>
         <source>complete</source>
         <translation>lengkap</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/calendar.py" line="197"/>
+        <source>sent</source>
+        <translation>terkirim</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/calendar.py" line="198"/>
+        <source>waiting</source>
+        <translation>menunggu</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/calendar.py" line="199"/>
+        <source>conflict</source>
+        <translation>konflik</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/calendar.py" line="200"/>
+        <source>refused</source>
+        <translation>ditolak</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/calendar.py" line="202"/>
+        <source>Every figure of the day has reached the server.</source>
+        <translation>Semua angka hari itu sudah sampai di server.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/calendar.py" line="203"/>
+        <source>Some figures of the day are waiting to be sent.</source>
+        <translation>Ada angka hari itu yang masih menunggu dikirim.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/calendar.py" line="204"/>
+        <source>Someone else changed the same figure: choose which value stays.</source>
+        <translation>Orang lain mengubah angka yang sama: pilih nilai yang dipakai.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/calendar.py" line="205"/>
+        <source>The server refused a figure of the day; see the reason.</source>
+        <translation>Server menolak angka hari itu; lihat alasannya.</translation>
     </message>
 </context>
 <context>
@@ -307,89 +566,148 @@
     </message>
 </context>
 <context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../desktop/login.py" line="124"/>
+        <source>Kabar — log in to the server</source>
+        <extracomment>(server URL, username, password) -&gt; sync.transport.LoginResult; runs on a worker thread</extracomment>
+        <translation>Kabar — masuk ke server</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/login.py" line="127"/>
+        <source>Log in once with the account your district admin gave you. Afterwards Kabar sends your figures in the background whenever there is a signal. Without logging in, everything still works on this computer.</source>
+        <translation>Masuk sekali dengan akun dari admin kabupaten Anda. Sesudah itu Kabar mengirim angka Anda di latar belakang setiap kali ada sinyal. Tanpa masuk pun, semua tetap bisa dipakai di komputer ini.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/login.py" line="132"/>
+        <source>Server &amp;address:</source>
+        <translation>&amp;Alamat server:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/login.py" line="133"/>
+        <source>&amp;Username:</source>
+        <translation>Nama &amp;pengguna:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/login.py" line="134"/>
+        <source>&amp;Password:</source>
+        <translation>&amp;Kata sandi:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/login.py" line="135"/>
+        <source>Log in</source>
+        <translation>Masuk</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/login.py" line="136"/>
+        <source>Contacting the server…</source>
+        <translation>Menghubungi server…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/login.py" line="157"/>
+        <source>Type the server address, starting with http:// or https:// (ask your district admin).</source>
+        <translation>Ketik alamat server, diawali http:// atau https:// (tanyakan admin kabupaten).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/login.py" line="160"/>
+        <source>Type your username.</source>
+        <translation>Ketik nama pengguna Anda.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/login.py" line="161"/>
+        <source>Type your password.</source>
+        <translation>Ketik kata sandi Anda.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/login.py" line="163"/>
+        <source>Logging in failed because of an unexpected problem. Your figures are safe on this computer; please tell your IT staff.</source>
+        <translation>Gagal masuk karena masalah yang tidak terduga. Angka Anda aman di komputer ini; mohon beri tahu petugas TI.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="223"/>
+        <location filename="../../desktop/mainwindow.py" line="243"/>
         <source>Future dates cannot be filled in. Choose today or earlier.</source>
         <translation>Tanggal yang akan datang tidak bisa diisi. Pilih hari ini atau sebelumnya.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="231"/>
+        <location filename="../../desktop/mainwindow.py" line="251"/>
         <source>Changes for %1 were saved as a draft.</source>
         <translation>Perubahan untuk %1 disimpan sebagai draf.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="326"/>
+        <location filename="../../desktop/mainwindow.py" line="400"/>
         <source>Put the cursor in a stock field first.</source>
         <translation>Letakkan kursor di kolom stok dulu.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="331"/>
+        <location filename="../../desktop/mainwindow.py" line="405"/>
         <source>%1 is not a stock field.</source>
         <translation>%1 bukan kolom stok.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="336"/>
+        <location filename="../../desktop/mainwindow.py" line="410"/>
         <source>No value from yesterday for %1.</source>
         <translation>Tidak ada nilai kemarin untuk %1.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="339"/>
+        <location filename="../../desktop/mainwindow.py" line="413"/>
         <source>Copied from yesterday: %1</source>
         <translation>Disalin dari kemarin: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="350"/>
+        <location filename="../../desktop/mainwindow.py" line="424"/>
         <source>Copied %1 stock fields from yesterday.</source>
         <translation>%1 kolom stok disalin dari kemarin.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="371"/>
+        <location filename="../../desktop/mainwindow.py" line="445"/>
         <source>Not saved because of a typing error: %1</source>
         <translation>Tidak disimpan karena salah ketik: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="375"/>
+        <location filename="../../desktop/mainwindow.py" line="449"/>
         <source>Nothing to save: no changes.</source>
         <translation>Tidak ada yang perlu disimpan: belum ada perubahan.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="398"/>
+        <location filename="../../desktop/mainwindow.py" line="471"/>
         <source>%1 marked complete.</source>
         <translation>%1 ditandai lengkap.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="420"/>
+        <location filename="../../desktop/mainwindow.py" line="493"/>
         <source>Cannot mark complete yet: fix %1 error(s) first.</source>
         <translation>Belum bisa ditandai lengkap: perbaiki dulu %1 kesalahan.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="431"/>
+        <location filename="../../desktop/mainwindow.py" line="504"/>
         <source>Cannot mark complete yet: tick &quot;I have checked this&quot; for %1 warning(s).</source>
         <translation>Belum bisa ditandai lengkap: centang &quot;Sudah saya periksa&quot; pada %1 peringatan.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="447"/>
+        <location filename="../../desktop/mainwindow.py" line="520"/>
         <source>Put the cursor in a field first.</source>
         <translation>Letakkan kursor di sebuah kolom dulu.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="484"/>
+        <location filename="../../desktop/mainwindow.py" line="557"/>
         <source>Exporting…</source>
         <translation>Mengekspor…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="488"/>
+        <location filename="../../desktop/mainwindow.py" line="561"/>
         <source>Exported to %1</source>
         <translation>Diekspor ke %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="517"/>
+        <location filename="../../desktop/mainwindow.py" line="590"/>
         <source>Keyboard keys</source>
         <translation>Tombol keyboard</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="524"/>
+        <location filename="../../desktop/mainwindow.py" line="597"/>
         <source>Tab / Enter: next field
 Shift+Tab: previous field
 Ctrl+S: save draft
@@ -414,62 +732,92 @@ Ctrl+T: tabel 30 hari
 Ctrl+E: ekspor</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="544"/>
+        <location filename="../../desktop/mainwindow.py" line="617"/>
         <source>Unexpected error (please report it): %1</source>
         <translation>Kesalahan tak terduga (mohon laporkan): %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="546"/>
+        <location filename="../../desktop/mainwindow.py" line="619"/>
         <source>Kabar</source>
         <translation>Kabar</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="580"/>
+        <location filename="../../desktop/mainwindow.py" line="631"/>
+        <source>Someone else changed a figure of this day on the server too. Nothing was overwritten: choose which value stays.</source>
+        <translation>Orang lain juga mengubah angka hari ini di server. Tidak ada yang ditimpa: pilih nilai yang dipakai.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mainwindow.py" line="634"/>
+        <source>Settle the conflict…</source>
+        <translation>Selesaikan konflik…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mainwindow.py" line="636"/>
+        <source>The server refused a figure of this day. See why:</source>
+        <translation>Server menolak angka hari ini. Lihat alasannya:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mainwindow.py" line="637"/>
+        <source>Refused figures…</source>
+        <translation>Data ditolak…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mainwindow.py" line="640"/>
+        <source>Figures of this day were changed on the server. Your unsaved typing is kept on screen; save it, then check the cell history (F2).</source>
+        <translation>Angka hari ini diubah di server. Isian Anda yang belum disimpan tetap di layar; simpan dulu, lalu periksa riwayat isian (F2).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mainwindow.py" line="645"/>
+        <source>Figures of this day were corrected on the server and are shown now.</source>
+        <translation>Angka hari ini dikoreksi di server dan sekarang ditampilkan.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mainwindow.py" line="682"/>
         <source>Kabar — %1</source>
         <translation>Kabar — %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="581"/>
+        <location filename="../../desktop/mainwindow.py" line="683"/>
         <source>Officer: %1</source>
         <translation>Petugas: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="582"/>
+        <location filename="../../desktop/mainwindow.py" line="685"/>
         <source>Save draft (Ctrl+S)</source>
         <translation>Simpan draf (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="583"/>
+        <location filename="../../desktop/mainwindow.py" line="686"/>
         <source>Mark complete (Ctrl+Enter)</source>
         <translation>Tandai lengkap (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="589"/>
+        <location filename="../../desktop/mainwindow.py" line="692"/>
         <source>Loading…</source>
         <translation>Memuat…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="592"/>
+        <location filename="../../desktop/mainwindow.py" line="695"/>
         <source>empty</source>
         <translation>kosong</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="593"/>
+        <location filename="../../desktop/mainwindow.py" line="696"/>
         <source>draft</source>
         <translation>draf</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="594"/>
+        <location filename="../../desktop/mainwindow.py" line="697"/>
         <source>complete</source>
         <translation>lengkap</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="603"/>
+        <location filename="../../desktop/mainwindow.py" line="706"/>
         <source>Complete</source>
         <translation>Lengkap</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="616"/>
+        <location filename="../../desktop/mainwindow.py" line="719"/>
         <source>Saving before closing…</source>
         <translation>Menyimpan sebelum menutup…</translation>
     </message>
@@ -500,34 +848,106 @@ Ctrl+E: ekspor</translation>
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../desktop/statusbar.py" line="57"/>
+        <location filename="../../desktop/statusbar.py" line="167"/>
+        <source>%1 days</source>
+        <extracomment>beyond this the engine&apos;s clock check speaks up (the contract&apos;s ten minutes) connection states, as shown in ``connection_label``</extracomment>
+        <translation>%1 hari</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/statusbar.py" line="169"/>
+        <source>%1 hours</source>
+        <translation>%1 jam</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/statusbar.py" line="170"/>
+        <source>ahead</source>
+        <translation>lebih cepat</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/statusbar.py" line="170"/>
+        <source>behind</source>
+        <translation>lebih lambat</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/statusbar.py" line="173"/>
+        <source>This computer&apos;s clock seems wrong (%1 %2). Figures are still sent in the right order; please correct the clock in Windows.</source>
+        <translation>Jam komputer ini tampaknya salah (%1 %2). Data tetap terkirim dengan urutan yang benar; betulkan jam di Windows.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/statusbar.py" line="186"/>
         <source>Saved %1</source>
         <translation>Tersimpan %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="59"/>
+        <location filename="../../desktop/statusbar.py" line="188"/>
         <source>Not saved yet</source>
         <translation>Belum disimpan</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="61"/>
+        <location filename="../../desktop/statusbar.py" line="190"/>
         <source>Saving…</source>
         <translation>Menyimpan…</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="64"/>
+        <location filename="../../desktop/statusbar.py" line="194"/>
         <source>%1 not sent yet</source>
         <translation>%1 belum terkirim</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="66"/>
+        <location filename="../../desktop/statusbar.py" line="197"/>
+        <location filename="../../desktop/statusbar.py" line="217"/>
         <source>Server: %1</source>
         <translation>Server: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="68"/>
+        <location filename="../../desktop/statusbar.py" line="199"/>
         <source>No server set</source>
         <translation>Server belum diatur</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/statusbar.py" line="206"/>
+        <source>Not logged in to the server</source>
+        <translation>Belum masuk ke server</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/statusbar.py" line="207"/>
+        <source>Syncing…</source>
+        <translation>Menyinkronkan…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/statusbar.py" line="208"/>
+        <source>Online</source>
+        <translation>Daring</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/statusbar.py" line="209"/>
+        <source>Offline</source>
+        <translation>Luring</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/statusbar.py" line="210"/>
+        <source>Log in again to send</source>
+        <translation>Masuk lagi untuk mengirim</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/statusbar.py" line="211"/>
+        <source>Update Kabar to send</source>
+        <translation>Perbarui Kabar untuk mengirim</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/statusbar.py" line="220"/>
+        <source>Last sync: %1</source>
+        <translation>Terakhir sinkron: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/statusbar.py" line="223"/>
+        <source>Never synced</source>
+        <translation>Belum pernah sinkron</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/statusbar.py" line="233"/>
+        <source>⚠ Check the clock</source>
+        <translation>⚠ Periksa jam</translation>
     </message>
 </context>
 <context>
@@ -541,6 +961,133 @@ Ctrl+E: ekspor</translation>
         <location filename="../../desktop/summary.py" line="153"/>
         <source>Errors: %1 · Warnings: %2</source>
         <translation>Kesalahan: %1 · Peringatan: %2</translation>
+    </message>
+</context>
+<context>
+    <name>SyncControls</name>
+    <message>
+        <location filename="../../desktop/syncui.py" line="57"/>
+        <source>Syncing with the server…</source>
+        <translation>Menyinkronkan dengan server…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/syncui.py" line="76"/>
+        <source>%1 sent</source>
+        <translation>%1 terkirim</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/syncui.py" line="78"/>
+        <source>%1 received</source>
+        <translation>%1 diterima</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/syncui.py" line="79"/>
+        <source>Sync done: %1.</source>
+        <translation>Sinkron selesai: %1.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/syncui.py" line="83"/>
+        <source>%1 figure(s) were changed by someone else too: choose which value stays.</source>
+        <translation>%1 angka juga diubah orang lain: pilih nilai yang dipakai.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/syncui.py" line="96"/>
+        <source>This version of Kabar is too old for the server. Your figures are kept and will be sent after Kabar is updated; please ask your IT staff for the update.</source>
+        <translation>Versi Kabar ini terlalu lama untuk server. Angka Anda tetap tersimpan dan akan dikirim setelah Kabar diperbarui; mintalah pembaruan kepada petugas TI.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/syncui.py" line="125"/>
+        <source>Log in to the server to send your figures. They stay safe here meanwhile.</source>
+        <translation>Masuk ke server untuk mengirim angka Anda. Sementara itu angka tetap aman di sini.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/syncui.py" line="138"/>
+        <source>Logged in as %1. Figures are sent in the background.</source>
+        <translation>Masuk sebagai %1. Angka dikirim di latar belakang.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/syncui.py" line="146"/>
+        <source>Windows could not keep the login safely on this computer, so it lasts until Kabar is closed; next time you will be asked to log in again.</source>
+        <translation>Windows tidak dapat menyimpan tanda masuk dengan aman di komputer ini, jadi hanya berlaku sampai Kabar ditutup; lain kali Anda akan diminta masuk lagi.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/syncui.py" line="153"/>
+        <source>This account may not report for %1: the server will refuse its figures. Check the facility (File menu) or ask your district admin.</source>
+        <translation>Akun ini mungkin tidak berhak melapor untuk %1: server akan menolak angkanya. Periksa fasilitas (menu Berkas) atau tanyakan admin kabupaten.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/syncui.py" line="216"/>
+        <source>Saved. It is sent with the next sync.</source>
+        <translation>Tersimpan. Dikirim pada sinkron berikutnya.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/syncui.py" line="217"/>
+        <source>Conflict settled; sending it…</source>
+        <translation>Konflik diselesaikan; sedang dikirim…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/syncui.py" line="228"/>
+        <source>Not saved: an unexpected problem.</source>
+        <translation>Tidak tersimpan: ada masalah yang tidak terduga.</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockDialog</name>
+    <message>
+        <location filename="../../desktop/unlock.py" line="104"/>
+        <source>Kabar — unlock</source>
+        <extracomment>password -&gt; does it match the stored verifier; runs on a worker thread</extracomment>
+        <translation>Kabar — buka kunci</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/unlock.py" line="107"/>
+        <source>This computer is linked to the account %1. Type its password to open Kabar. The password is checked on this computer only; no signal is needed.</source>
+        <translation>Komputer ini terhubung dengan akun %1. Ketik kata sandinya untuk membuka Kabar. Kata sandi hanya diperiksa di komputer ini; tidak perlu sinyal.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/unlock.py" line="111"/>
+        <source>&amp;Password:</source>
+        <translation>&amp;Kata sandi:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/unlock.py" line="112"/>
+        <source>Open</source>
+        <translation>Buka</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/unlock.py" line="113"/>
+        <source>Quit</source>
+        <translation>Keluar</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/unlock.py" line="114"/>
+        <source>Forgot your password?</source>
+        <translation>Lupa kata sandi?</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/unlock.py" line="117"/>
+        <source>Ask your district admin to set a new password for your account. Then log in to the server once (this needs a signal): the new password replaces the old one on this computer. Figures already saved here are kept.</source>
+        <translation>Mintalah admin kabupaten membuat kata sandi baru untuk akun Anda. Lalu masuk ke server sekali (perlu sinyal): kata sandi baru menggantikan yang lama di komputer ini. Angka yang sudah tersimpan di sini tetap ada.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/unlock.py" line="122"/>
+        <source>Log in to the server…</source>
+        <translation>Masuk ke server…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/unlock.py" line="133"/>
+        <source>Type your password.</source>
+        <translation>Ketik kata sandi Anda.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/unlock.py" line="134"/>
+        <source>Wrong password. Check Caps Lock and try again.</source>
+        <translation>Kata sandi salah. Periksa Caps Lock lalu coba lagi.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/unlock.py" line="136"/>
+        <source>The password could not be checked because of an unexpected problem. Please tell your IT staff.</source>
+        <translation>Kata sandi tidak dapat diperiksa karena masalah yang tidak terduga. Mohon beri tahu petugas TI.</translation>
     </message>
 </context>
 </TS>

@@ -64,6 +64,10 @@ def refuse_first_run(store: Any) -> bool:
     raise AssertionError("the first-run dialog should not be needed here")
 
 
+def refuse_unlock(store: Any, runner: Any) -> bool:
+    raise AssertionError("the unlock dialog should not be needed here")
+
+
 class Kabar:
     """Starts and stops the real app (as ``main`` would, minus ``app.exec()``)."""
 
@@ -83,6 +87,7 @@ class Kabar:
         lang: str | None = "id",
         prepared: bool = True,
         first_run: Callable[[Any], bool] = refuse_first_run,
+        unlock: Callable[[Any, Any], bool] = refuse_unlock,
         ask_damaged: Callable[[Any, str], str] | None = None,
         today: date = TODAY,
         extra_args: tuple[str, ...] = (),
@@ -97,6 +102,7 @@ class Kabar:
             parse_args(argv),
             ask_damaged=ask_damaged,
             first_run=first_run,
+            unlock=unlock,
             translations_dir=self.qm_dir,
             today=lambda: today,
         )
@@ -105,11 +111,17 @@ class Kabar:
         self.running.append(launched)
         window = launched.window
         window.session.ops.error.connect(self.errors.append)
+        window.session.sync.lane.error.connect(self.errors.append)
         window.activateWindow()
         # Shortcuts only reach an active window; a previous test's window may still hold it.
         self.qtbot.waitUntil(window.isActiveWindow, timeout=10000)
         self.qtbot.waitUntil(lambda: window.session.ops.pending == 0, timeout=10000)
         return launched
+
+    @staticmethod
+    def idle(window: Any) -> bool:
+        """Neither the main lane nor the sync lane has work queued or running."""
+        return window.session.ops.pending == 0 and window.session.sync.lane.pending == 0
 
     def stop(self, launched: Any) -> None:
         """Close the window like a user (unsaved figures get saved), then the store."""
@@ -117,6 +129,8 @@ class Kabar:
         window.close()
         self.qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
         assert window.session.ops.pending == 0
+        # a sync under way was told to stop; it ends at its next safe point
+        self.qtbot.waitUntil(lambda: window.session.sync.lane.pending == 0, timeout=30000)
         launched.translations.uninstall()
         launched.store.close()
         self._destroy(window)
@@ -136,6 +150,9 @@ class Kabar:
             if ops.pending:
                 leftover.append(ops.pending)
                 self.qtbot.waitUntil(lambda ops=ops: ops.pending == 0, timeout=10000)
+            launched.window.session.sync.stop()
+            lane = launched.window.session.sync.lane
+            self.qtbot.waitUntil(lambda lane=lane: lane.pending == 0, timeout=30000)
             launched.window._close_anyway = True
             launched.window.close()
             launched.translations.uninstall()
