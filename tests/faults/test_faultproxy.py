@@ -103,6 +103,18 @@ def test_bytes_counted_exactly_both_ways(proxy: FaultProxy, target: _Target) -> 
     assert target.hits == [("POST", "/push", b"a" * 777)]
 
 
+def test_transcript_keeps_each_message(proxy: FaultProxy) -> None:
+    proxy.record = True
+    request = _post("/push", b"q" * 10)
+    reply = _exchange(proxy, request)
+    assert proxy.transcript() == [(1, "up", request), (1, "down", reply)]
+    proxy.reset_stats()
+    assert proxy.transcript() == []
+    _exchange(proxy, request)
+    assert [(n, d) for n, d, _b in proxy.transcript()] == [(2, "up"), (2, "down")]
+    assert proxy.stats().connections == 1
+
+
 def test_keep_alive_counts_requests_on_one_connection(proxy: FaultProxy) -> None:
     with requests.Session() as session:
         for i in range(3):

@@ -34,6 +34,9 @@ Settings are plain attributes that may be changed from any thread while it runs:
 - ``http_status`` (502 or 503, ``retry_after`` for a ``Retry-After`` header): the proxy reads each
   request itself and answers with that status, without forwarding anything.
 
+With ``record`` on, every chunk that leaves the link is also kept (``transcript()``: connection
+number, "up"/"down", bytes), so a benchmark can tell HTTP headers from bodies.
+
 Counters (``stats()``): bytes each way where they leave the link (HTTP headers included), TCP
 connections accepted, HTTP requests seen, resets, responses dropped, status answers sent.
 A reset is ``SO_LINGER (1, 0)`` then close: the kernel sends RST, not FIN.
@@ -64,6 +67,7 @@ _SETTINGS: dict[str, Any] = {
     "black_hole": False,
     "http_status": None,
     "retry_after": None,
+    "record": False,
 }
 #: settings that are faults (``clear_faults`` resets these, not latency or bandwidth)
 _FAULTS = (
@@ -180,6 +184,7 @@ class _Connection:
         self, proxy: FaultProxy, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
         self.proxy = proxy
+        self.number = proxy._counters["connections"]
         self.c_reader, self.c_writer = reader, writer
         self.s_reader: asyncio.StreamReader | None = None
         self.s_writer: asyncio.StreamWriter | None = None
@@ -298,6 +303,7 @@ class _Connection:
         if data:
             self.last_activity = asyncio.get_running_loop().time()
             p._count("bytes_up", len(data))
+            p._record(self.number, "up", data)
             if self.at_request_start and data.startswith(_METHODS):
                 p._count("requests")
                 self.at_request_start = False
@@ -334,6 +340,7 @@ class _Connection:
         if data:
             self.last_activity = asyncio.get_running_loop().time()
             p._count("bytes_down", len(data))
+            p._record(self.number, "down", data)
             self.c_writer.write(data)
             try:
                 await self.c_writer.drain()
@@ -407,6 +414,7 @@ class FaultProxy:
     black_hole: bool
     http_status: int | None
     retry_after: int | None
+    record: bool
 
     def __init__(self, target_host: str, target_port: int, *, seed: int = 0, **settings: Any):
         object.__setattr__(self, "_lock", threading.Lock())
@@ -425,6 +433,8 @@ class FaultProxy:
         self._pending_tick_reset = False
         self._ticker_wakeup: asyncio.Event | None = None
         self._counters = dict.fromkeys(ProxyStats.__dataclass_fields__, 0)
+        self._connections_base = 0
+        self._transcript: list[tuple[int, str, bytes]] = []
         for name, default in _SETTINGS.items():
             object.__setattr__(self, name, default)
         self.configure(**settings)
@@ -461,12 +471,34 @@ class FaultProxy:
     # -- counters -----------------------------------------------------------------------------
     def stats(self) -> ProxyStats:
         with self._lock:
-            return ProxyStats(**self._counters)
+            counters = dict(self._counters)
+            counters["connections"] -= self._connections_base
+            return ProxyStats(**counters)
 
     def reset_stats(self) -> None:
+        """Counters back to zero (connection numbers keep counting); the transcript emptied."""
         with self._lock:
             for name in self._counters:
-                self._counters[name] = 0
+                if name != "connections":
+                    self._counters[name] = 0
+            self._connections_base = self._counters["connections"]
+            self._transcript.clear()
+
+    def transcript(self) -> list[tuple[int, str, bytes]]:
+        """What crossed the link while ``record`` was on: (connection, "up"/"down", bytes),
+        consecutive chunks of one connection and direction joined."""
+        with self._lock:
+            return list(self._transcript)
+
+    def _record(self, number: int, direction: str, data: bytes) -> None:
+        if not self.record:
+            return
+        with self._lock:
+            t = self._transcript
+            if t and t[-1][0] == number and t[-1][1] == direction:
+                t[-1] = (number, direction, t[-1][2] + data)
+            else:
+                t.append((number, direction, data))
 
     def _count(self, name: str, n: int = 1) -> None:
         with self._lock:
@@ -581,7 +613,7 @@ class FaultProxy:
         self._stopping.set()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self._count("connections")
+        self._count("connections")  # also numbers the connection (never reset)
         conn = _Connection(self, reader, writer)
         self._connections.add(conn)
         try:
