@@ -10,6 +10,7 @@ import logging
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QDate, QEvent, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
@@ -604,7 +605,9 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+D: copy all stock fields from yesterday\n"
             "F2: cell history\n"
             "Ctrl+T: 30-day table\n"
-            "Ctrl+E: export"
+            "Ctrl+E: export\n"
+            "F5: sync now\n"
+            "Ctrl+K: conflicts and refused figures"
         )
 
     def show_error(self, exc: BaseException) -> None:
@@ -708,24 +711,21 @@ class MainWindow(QMainWindow):
     # -- closing -------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self._close_anyway:
-            event.accept()
-            return
-        if self.is_dirty():
-            self.save(reason="auto")
-        if self.session.ops.pending:
-            # Close once the queued save (and anything else) has finished.
-            self._closing = True
-            self.status.message(self.tr("Saving before closing…"))
-            event.ignore()
-            return
-        self.sync.stop()  # a sync under way may stop: it resumes at the next start
-        for dialog in (
-            self.history_dialog,
-            self.series_dialog,
-            *self.sync_ui.dialogs(),
-        ):
-            if dialog is not None:
+        # No new sync from here on (not even for the draft saved below: it goes next start);
+        # one under way may stop at its next safe point and resumes next time.
+        self.sync.stop()
+        if not self._close_anyway:
+            if self.is_dirty():
+                self.save(reason="auto")
+            if self.session.ops.pending:
+                # Close once the queued save (and anything else) has finished.
+                self._closing = True
+                self.status.message(self.tr("Saving before closing…"))
+                event.ignore()
+                return
+        # An open dialog is a window of its own: left open, the app would not quit.
+        for dialog in (self.history_dialog, self.series_dialog, *self.sync_ui.dialogs()):
+            if dialog is not None and shiboken6.isValid(dialog):
                 dialog.close()
         event.accept()
 

@@ -215,180 +215,180 @@
     </message>
     <message>
         <location filename="../../desktop/conflicts.py" line="404"/>
-        <location filename="../../desktop/conflicts.py" line="454"/>
-        <location filename="../../desktop/conflicts.py" line="554"/>
+        <location filename="../../desktop/conflicts.py" line="456"/>
+        <location filename="../../desktop/conflicts.py" line="556"/>
         <source>&amp;Another value:</source>
         <translation>Nilai &amp;lain:</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="439"/>
+        <location filename="../../desktop/conflicts.py" line="441"/>
         <source>%1, %2. Someone else changed this figure on the server before your change arrived. Nothing was overwritten: choose the value that is right.</source>
         <translation>%1, %2. Orang lain sudah mengubah angka ini di server sebelum perubahan Anda sampai. Tidak ada yang ditimpa: pilih nilai yang benar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="445"/>
-        <location filename="../../desktop/conflicts.py" line="470"/>
-        <location filename="../../desktop/conflicts.py" line="495"/>
+        <location filename="../../desktop/conflicts.py" line="447"/>
+        <location filename="../../desktop/conflicts.py" line="472"/>
+        <location filename="../../desktop/conflicts.py" line="497"/>
         <source>(empty)</source>
         <translation>(kosong)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="449"/>
+        <location filename="../../desktop/conflicts.py" line="451"/>
         <source>typed on this computer</source>
         <translation>diisi di komputer ini</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="450"/>
+        <location filename="../../desktop/conflicts.py" line="452"/>
         <source>someone</source>
         <translation>seseorang</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="451"/>
+        <location filename="../../desktop/conflicts.py" line="453"/>
         <source>unknown time</source>
         <translation>waktu tidak diketahui</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="452"/>
+        <location filename="../../desktop/conflicts.py" line="454"/>
         <source>by %1, %2</source>
         <translation>oleh %1, %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="458"/>
+        <location filename="../../desktop/conflicts.py" line="460"/>
         <source>When</source>
         <translation>Kapan</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="458"/>
+        <location filename="../../desktop/conflicts.py" line="460"/>
         <source>Who</source>
         <translation>Siapa</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="458"/>
+        <location filename="../../desktop/conflicts.py" line="460"/>
         <source>Old</source>
         <translation>Lama</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="458"/>
+        <location filename="../../desktop/conflicts.py" line="460"/>
         <source>New</source>
         <translation>Baru</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="458"/>
+        <location filename="../../desktop/conflicts.py" line="460"/>
         <source>Where</source>
         <translation>Di mana</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="464"/>
+        <location filename="../../desktop/conflicts.py" line="466"/>
         <source>History of this figure: loading…</source>
         <translation>Riwayat angka ini: memuat…</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="467"/>
+        <location filename="../../desktop/conflicts.py" line="469"/>
         <source>History of this figure (newest last):</source>
         <translation>Riwayat angka ini (terbaru paling bawah):</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="473"/>
+        <location filename="../../desktop/conflicts.py" line="475"/>
         <source>server</source>
         <translation>server</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="473"/>
+        <location filename="../../desktop/conflicts.py" line="475"/>
         <source>this computer</source>
         <translation>komputer ini</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="487"/>
+        <location filename="../../desktop/conflicts.py" line="489"/>
         <source>Date</source>
         <translation>Tanggal</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="488"/>
+        <location filename="../../desktop/conflicts.py" line="490"/>
         <source>Facility</source>
         <translation>Fasilitas</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="489"/>
+        <location filename="../../desktop/conflicts.py" line="491"/>
         <source>Form</source>
         <translation>Formulir</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="490"/>
+        <location filename="../../desktop/conflicts.py" line="492"/>
         <source>Figure</source>
         <translation>Isian</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="491"/>
+        <location filename="../../desktop/conflicts.py" line="493"/>
         <source>Value</source>
         <translation>Nilai</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="492"/>
+        <location filename="../../desktop/conflicts.py" line="494"/>
         <source>Reason</source>
         <translation>Alasan</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="506"/>
+        <location filename="../../desktop/conflicts.py" line="508"/>
         <source>the whole day</source>
         <translation>seluruh hari</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="529"/>
+        <location filename="../../desktop/conflicts.py" line="531"/>
         <source>Conflicts (%1)</source>
         <translation>Konflik (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="530"/>
+        <location filename="../../desktop/conflicts.py" line="532"/>
         <source>Refused by the server (%1)</source>
         <translation>Ditolak server (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="533"/>
+        <location filename="../../desktop/conflicts.py" line="535"/>
         <source>No open conflicts. Every figure agrees with the server.</source>
         <translation>Tidak ada konflik. Semua angka sama dengan di server.</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="538"/>
+        <location filename="../../desktop/conflicts.py" line="540"/>
         <source>Kabar — conflicts and refused figures</source>
         <translation>Kabar — konflik dan data ditolak</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="539"/>
+        <location filename="../../desktop/conflicts.py" line="541"/>
         <source>Two values for one figure</source>
         <translation>Dua nilai untuk satu angka</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="540"/>
+        <location filename="../../desktop/conflicts.py" line="542"/>
         <source>My value:</source>
         <translation>Nilai saya:</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="541"/>
+        <location filename="../../desktop/conflicts.py" line="543"/>
         <source>Server&apos;s value:</source>
         <translation>Nilai server:</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="542"/>
+        <location filename="../../desktop/conflicts.py" line="544"/>
         <source>Keep &amp;my value (Alt+1)</source>
         <translation>Pakai nilai &amp;saya (Alt+1)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="543"/>
+        <location filename="../../desktop/conflicts.py" line="545"/>
         <source>Take the &amp;server&apos;s value (Alt+2)</source>
         <translation>Pakai nilai se&amp;rver (Alt+2)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="544"/>
+        <location filename="../../desktop/conflicts.py" line="546"/>
         <source>Or enter another value (Alt+3)</source>
         <translation>Atau isi nilai lain (Alt+3)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="545"/>
+        <location filename="../../desktop/conflicts.py" line="547"/>
         <source>Use &amp;this value</source>
         <translation>Pakai nilai &amp;ini</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="548"/>
+        <location filename="../../desktop/conflicts.py" line="550"/>
         <source>The server refused these figures for good. They stay on this computer; the reason says what to change (often: ask your district admin).</source>
         <translation>Server menolak angka-angka ini secara tetap. Angkanya tetap tersimpan di komputer ini; alasannya menjelaskan apa yang perlu diubah (sering kali: tanyakan admin kabupaten).</translation>
     </message>
@@ -627,87 +627,87 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="243"/>
+        <location filename="../../desktop/mainwindow.py" line="244"/>
         <source>Future dates cannot be filled in. Choose today or earlier.</source>
         <translation>Tanggal yang akan datang tidak bisa diisi. Pilih hari ini atau sebelumnya.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="251"/>
+        <location filename="../../desktop/mainwindow.py" line="252"/>
         <source>Changes for %1 were saved as a draft.</source>
         <translation>Perubahan untuk %1 disimpan sebagai draf.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="400"/>
+        <location filename="../../desktop/mainwindow.py" line="401"/>
         <source>Put the cursor in a stock field first.</source>
         <translation>Letakkan kursor di kolom stok dulu.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="405"/>
+        <location filename="../../desktop/mainwindow.py" line="406"/>
         <source>%1 is not a stock field.</source>
         <translation>%1 bukan kolom stok.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="410"/>
+        <location filename="../../desktop/mainwindow.py" line="411"/>
         <source>No value from yesterday for %1.</source>
         <translation>Tidak ada nilai kemarin untuk %1.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="413"/>
+        <location filename="../../desktop/mainwindow.py" line="414"/>
         <source>Copied from yesterday: %1</source>
         <translation>Disalin dari kemarin: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="424"/>
+        <location filename="../../desktop/mainwindow.py" line="425"/>
         <source>Copied %1 stock fields from yesterday.</source>
         <translation>%1 kolom stok disalin dari kemarin.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="445"/>
+        <location filename="../../desktop/mainwindow.py" line="446"/>
         <source>Not saved because of a typing error: %1</source>
         <translation>Tidak disimpan karena salah ketik: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="449"/>
+        <location filename="../../desktop/mainwindow.py" line="450"/>
         <source>Nothing to save: no changes.</source>
         <translation>Tidak ada yang perlu disimpan: belum ada perubahan.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="471"/>
+        <location filename="../../desktop/mainwindow.py" line="472"/>
         <source>%1 marked complete.</source>
         <translation>%1 ditandai lengkap.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="493"/>
+        <location filename="../../desktop/mainwindow.py" line="494"/>
         <source>Cannot mark complete yet: fix %1 error(s) first.</source>
         <translation>Belum bisa ditandai lengkap: perbaiki dulu %1 kesalahan.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="504"/>
+        <location filename="../../desktop/mainwindow.py" line="505"/>
         <source>Cannot mark complete yet: tick &quot;I have checked this&quot; for %1 warning(s).</source>
         <translation>Belum bisa ditandai lengkap: centang &quot;Sudah saya periksa&quot; pada %1 peringatan.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="520"/>
+        <location filename="../../desktop/mainwindow.py" line="521"/>
         <source>Put the cursor in a field first.</source>
         <translation>Letakkan kursor di sebuah kolom dulu.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="557"/>
+        <location filename="../../desktop/mainwindow.py" line="558"/>
         <source>Exporting…</source>
         <translation>Mengekspor…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="561"/>
+        <location filename="../../desktop/mainwindow.py" line="562"/>
         <source>Exported to %1</source>
         <translation>Diekspor ke %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="590"/>
+        <location filename="../../desktop/mainwindow.py" line="591"/>
         <source>Keyboard keys</source>
         <translation>Tombol keyboard</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="597"/>
+        <location filename="../../desktop/mainwindow.py" line="598"/>
         <source>Tab / Enter: next field
 Shift+Tab: previous field
 Ctrl+S: save draft
@@ -718,7 +718,9 @@ Ctrl+D: copy this stock field from yesterday
 Ctrl+Shift+D: copy all stock fields from yesterday
 F2: cell history
 Ctrl+T: 30-day table
-Ctrl+E: export</source>
+Ctrl+E: export
+F5: sync now
+Ctrl+K: conflicts and refused figures</source>
         <translation>Tab / Enter: kolom berikutnya
 Shift+Tab: kolom sebelumnya
 Ctrl+S: simpan draf
@@ -729,95 +731,97 @@ Ctrl+D: salin kolom stok ini dari kemarin
 Ctrl+Shift+D: salin semua kolom stok dari kemarin
 F2: riwayat sel
 Ctrl+T: tabel 30 hari
-Ctrl+E: ekspor</translation>
+Ctrl+E: ekspor
+F5: sinkronkan sekarang
+Ctrl+K: konflik dan data ditolak</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="617"/>
+        <location filename="../../desktop/mainwindow.py" line="620"/>
         <source>Unexpected error (please report it): %1</source>
         <translation>Kesalahan tak terduga (mohon laporkan): %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="619"/>
+        <location filename="../../desktop/mainwindow.py" line="622"/>
         <source>Kabar</source>
         <translation>Kabar</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="631"/>
+        <location filename="../../desktop/mainwindow.py" line="634"/>
         <source>Someone else changed a figure of this day on the server too. Nothing was overwritten: choose which value stays.</source>
         <translation>Orang lain juga mengubah angka hari ini di server. Tidak ada yang ditimpa: pilih nilai yang dipakai.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="634"/>
+        <location filename="../../desktop/mainwindow.py" line="637"/>
         <source>Settle the conflict…</source>
         <translation>Selesaikan konflik…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="636"/>
+        <location filename="../../desktop/mainwindow.py" line="639"/>
         <source>The server refused a figure of this day. See why:</source>
         <translation>Server menolak angka hari ini. Lihat alasannya:</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="637"/>
+        <location filename="../../desktop/mainwindow.py" line="640"/>
         <source>Refused figures…</source>
         <translation>Data ditolak…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="640"/>
+        <location filename="../../desktop/mainwindow.py" line="643"/>
         <source>Figures of this day were changed on the server. Your unsaved typing is kept on screen; save it, then check the cell history (F2).</source>
         <translation>Angka hari ini diubah di server. Isian Anda yang belum disimpan tetap di layar; simpan dulu, lalu periksa riwayat isian (F2).</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="645"/>
+        <location filename="../../desktop/mainwindow.py" line="648"/>
         <source>Figures of this day were corrected on the server and are shown now.</source>
         <translation>Angka hari ini dikoreksi di server dan sekarang ditampilkan.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="682"/>
+        <location filename="../../desktop/mainwindow.py" line="685"/>
         <source>Kabar — %1</source>
         <translation>Kabar — %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="683"/>
+        <location filename="../../desktop/mainwindow.py" line="686"/>
         <source>Officer: %1</source>
         <translation>Petugas: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="685"/>
+        <location filename="../../desktop/mainwindow.py" line="688"/>
         <source>Save draft (Ctrl+S)</source>
         <translation>Simpan draf (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="686"/>
+        <location filename="../../desktop/mainwindow.py" line="689"/>
         <source>Mark complete (Ctrl+Enter)</source>
         <translation>Tandai lengkap (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="692"/>
+        <location filename="../../desktop/mainwindow.py" line="695"/>
         <source>Loading…</source>
         <translation>Memuat…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="695"/>
+        <location filename="../../desktop/mainwindow.py" line="698"/>
         <source>empty</source>
         <translation>kosong</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="696"/>
+        <location filename="../../desktop/mainwindow.py" line="699"/>
         <source>draft</source>
         <translation>draf</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="697"/>
+        <location filename="../../desktop/mainwindow.py" line="700"/>
         <source>complete</source>
         <translation>lengkap</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="706"/>
+        <location filename="../../desktop/mainwindow.py" line="709"/>
         <source>Complete</source>
         <translation>Lengkap</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="719"/>
+        <location filename="../../desktop/mainwindow.py" line="723"/>
         <source>Saving before closing…</source>
         <translation>Menyimpan sebelum menutup…</translation>
     </message>

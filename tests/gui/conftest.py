@@ -169,3 +169,76 @@ def kabar(qtbot: Any, tmp_path: Path, qm_dir: Path) -> Iterator[Kabar]:
     k = Kabar(qtbot, tmp_path, qm_dir)
     yield k
     k.teardown()
+
+
+# -- the sync flows: the real server on loopback and a stand-in for the OS keyring ------------
+
+
+class OsKeyringStandIn:
+    """Stand-in for the OS keyring (Windows Credential Manager; there is no Secret Service on
+    the test machine): a real ``keyring`` backend that keeps the secrets in memory."""
+
+    @staticmethod
+    def make() -> Any:
+        import keyring.backend
+        import keyring.errors
+
+        class Backend(keyring.backend.KeyringBackend):
+            priority = 1  # type: ignore[assignment]
+
+            def __init__(self) -> None:
+                super().__init__()
+                self.secrets: dict[tuple[str, str], str] = {}
+
+            def get_password(self, service: str, username: str) -> str | None:
+                return self.secrets.get((service, username))
+
+            def set_password(self, service: str, username: str, password: str) -> None:
+                self.secrets[(service, username)] = password
+
+            def delete_password(self, service: str, username: str) -> None:
+                if self.secrets.pop((service, username), None) is None:
+                    raise keyring.errors.PasswordDeleteError(username)
+
+        return Backend()
+
+
+@pytest.fixture
+def os_keyring() -> Iterator[Any]:
+    import keyring
+
+    previous = keyring.get_keyring()
+    backend = OsKeyringStandIn.make()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="session")
+def seeded_server_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A server database (SQLite) with the demo hierarchy, the seed accounts and the shipped
+    forms published, made once and copied for each test."""
+    from server.db import migrate
+    from tests.server.conftest import seed
+    from tests.server.test_sync_support import publish_builtin_forms
+
+    path = tmp_path_factory.mktemp("gui-server") / "seeded.db"
+    url = f"sqlite:///{path}"
+    migrate(url)
+    seed(url)
+    publish_builtin_forms(url)
+    return path
+
+
+@pytest.fixture
+def server(seeded_server_db: Path, tmp_path: Path) -> Iterator[Any]:
+    """The real Kabar server on 127.0.0.1 (a thread) over a fresh copy of the seeded database."""
+    import shutil
+
+    from tests.server.conftest import LiveServer
+
+    target = tmp_path / "server.db"
+    shutil.copyfile(seeded_server_db, target)
+    live = LiveServer(f"sqlite:///{target}").start()
+    yield live
+    live.stop()
