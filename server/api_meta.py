@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -15,7 +17,7 @@ from server.context import ServerContext, get_context, read_session
 from server.errors import ApiError
 from server.models import FormVersion
 from server.scope import Principal, metadata_units
-from sync.protocol import format_time
+from sync.protocol import format_time, metadata_digest
 
 router = APIRouter()
 
@@ -38,20 +40,55 @@ def latest_forms(session: Session) -> list[dict[str, Any]]:
     return [{"id": f, "version": v, "sha256": h} for f, v, h in rows]
 
 
+def metadata_document(
+    session: Session, principal: Principal, context: ServerContext, *, units: list[Any] | None
+) -> dict[str, Any]:
+    """The caller's metadata without ``server_time`` (what the digest ``m`` covers)."""
+    p = principal
+    return {
+        "user": user_json(p.username, p.name, p.role, p.org_units),
+        "forms": latest_forms(session),
+        "org_units": units if units is not None else metadata_units(session, principal),
+        "app": {"latest": context.settings.app_latest, "minimum": context.settings.app_minimum},
+    }
+
+
+#: org units change only through the admin CLI; push and pull replies reuse a scope's list for
+#: this long (forms are read every time: a newly published version must show on the next sync)
+UNITS_REUSE_S = 30.0
+_units_lock = threading.Lock()
+_units_cache: dict[tuple[int, str, tuple[str, ...]], tuple[float, list[Any]]] = {}
+
+
+def _cached_units(session: Session, principal: Principal, context: ServerContext) -> list[Any]:
+    key = (id(context.engine), principal.role, principal.roots)
+    now = time.monotonic()
+    with _units_lock:
+        hit = _units_cache.get(key)
+    if hit is not None and now - hit[0] < UNITS_REUSE_S:
+        return hit[1]
+    units = metadata_units(session, principal)
+    with _units_lock:
+        if len(_units_cache) > 10_000:
+            _units_cache.clear()
+        _units_cache[key] = (now, units)
+    return units
+
+
+def digest_for(session: Session, principal: Principal, context: ServerContext) -> str:
+    """``m`` of push and pull replies: the digest of what ``GET /metadata`` would return."""
+    units = _cached_units(session, principal, context)
+    return metadata_digest(metadata_document(session, principal, context, units=units))
+
+
 @router.get("/api/v1/metadata")
 def metadata(
     principal: Annotated[Principal, Depends(current_user)],
     session: Annotated[Session, Depends(read_session)],
     context: Annotated[ServerContext, Depends(get_context)],
 ) -> dict[str, Any]:
-    p = principal
-    return {
-        "server_time": format_time(utcnow()),
-        "user": user_json(p.username, p.name, p.role, p.org_units),
-        "forms": latest_forms(session),
-        "org_units": metadata_units(session, principal),
-        "app": {"latest": context.settings.app_latest, "minimum": context.settings.app_minimum},
-    }
+    document = metadata_document(session, principal, context, units=None)
+    return {"server_time": format_time(utcnow()), **document}
 
 
 @router.get("/api/v1/forms/{form_id}/{version}", response_class=PlainTextResponse)

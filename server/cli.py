@@ -266,6 +266,10 @@ _UVICORN_OPTIONS: dict[str, Any] = {
     "http": _fastest("httptools", "httptools"),
     "loop": _fastest("uvloop", "uvloop"),
     "access_log": False,
+    # No "server:" and "date:" headers: bytes on every reply over 2G; clients read the JSON
+    # body's server_time for the clock check.
+    "server_header": False,
+    "date_header": False,
 }
 
 

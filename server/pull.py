@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from forms.model import FieldType
 from server.ingest import FormCache
-from server.models import Cell, Conflict, DayStatus, OrgUnit, User
+from server.models import Cell, Conflict, DayStatus, OrgUnit, RevisionCounter, User
 from server.scope import Principal, in_scope, path_filter
 from sync.protocol import (
     ConflictInfo,
@@ -68,12 +68,22 @@ def pull_page(
     since: int,
     limit: int,
     now: datetime,
+    *,
+    mine: bool = True,
 ) -> PullPage:
     """Cells in scope with revision > ``since``, in revision order, at most ``limit``.
 
     Revisions become visible in increasing order (allocated just before commit, under the
     counter row's lock), so ``to`` = the last revision sent never skips a later commit.
+    ``mine=False`` leaves out cells whose current version the caller's device wrote (it has
+    them from its receipts); ``to`` still moves past them.
     """
+    # Read before the cells: every revision up to it is committed, so a page that holds
+    # everything after ``since`` may move the cursor that far (past the caller's own cells).
+    counter = None if mine else session.scalar(select(RevisionCounter.last))
+    condition = [Cell.rev > since, in_scope(principal)]
+    if not mine:
+        condition.append(Cell.device_id != principal.device_id)
     rows = session.execute(
         select(
             Cell.org_unit,
@@ -86,7 +96,7 @@ def pull_page(
             Cell.client_at,
         )
         .join(OrgUnit, OrgUnit.code == Cell.org_unit)
-        .where(Cell.rev > since, in_scope(principal))
+        .where(*condition)
         .order_by(Cell.rev)
         .limit(limit + 1)
     ).all()
@@ -117,6 +127,8 @@ def pull_page(
             )
         )
     to = rows[-1].rev if rows else since
+    if not more and counter is not None:
+        to = max(to, counter)
     return PullPage(int(to), more, format_time(now), tuple(groups))
 
 

@@ -6,6 +6,7 @@ Handlers are plain functions (FastAPI runs them on its thread pool): the databas
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
@@ -13,6 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from server.api_meta import digest_for
 from server.auth import APP_HEADER, current_user
 from server.context import get_context
 from server.errors import ApiError
@@ -54,6 +56,7 @@ class PushBody(BaseModel):
 
 class PushReply(BaseModel):
     server_time: str
+    m: str = Field(description="digest of the caller's metadata: GET /metadata when it changed")
     r: list[dict[str, Any]] = Field(description="one receipt per submission, in order")
 
 
@@ -61,6 +64,7 @@ class PullReply(BaseModel):
     to: int
     more: bool
     server_time: str
+    m: str = Field(description="digest of the caller's metadata: GET /metadata when it changed")
     g: list[dict[str, Any]]
 
 
@@ -104,7 +108,9 @@ def push(body: PushBody, request: Request, principal: User) -> dict[str, Any]:
     context = get_context(request)
     now = _now()
     receipts = ingest_push(context.sessions, principal, decoded, _FORMS, now)
-    return {"server_time": format_time(now), "r": receipts}
+    with context.read_sessions() as session, session.begin():
+        digest = digest_for(session, principal, context)
+    return {"server_time": format_time(now), "m": digest, "r": receipts}
 
 
 @router.get("/api/v1/pull", response_model=PullReply)
@@ -113,10 +119,13 @@ def pull(
     principal: User,
     since: Annotated[int, Query(ge=0, lt=2**63)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = PULL_LIMIT_DEFAULT,
+    mine: Annotated[int, Query(ge=0, le=1)] = 1,
 ) -> dict[str, Any]:
-    with get_context(request).read_sessions() as session, session.begin():
-        page = pull_page(session, principal, _FORMS, since, limit, _now())
-    return encode_pull_page(page)
+    context = get_context(request)
+    with context.read_sessions() as session, session.begin():
+        page = pull_page(session, principal, _FORMS, since, limit, _now(), mine=bool(mine))
+        digest = digest_for(session, principal, context)
+    return encode_pull_page(replace(page, metadata_digest=digest))
 
 
 def _scoped_path(request: Request, principal: Principal, code: str) -> str:

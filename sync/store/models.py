@@ -92,6 +92,8 @@ class Cell(Base):
             "sync_state IN ('local', 'pending', 'sent', 'conflict', 'rejected')",
             name="sync_state",
         ),
+        # The engine looks for the few cells not yet sent among a year of sent ones.
+        Index(None, "sync_state"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

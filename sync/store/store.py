@@ -16,11 +16,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from forms.model import FormDefinition, Value
+from forms.model import Field, FormDefinition, Value
 
 if TYPE_CHECKING:
     from sync.protocol import PullPage, SubmissionReceipt
 
+from . import conflicts, incoming, outgoing
 from . import queries as q
 from .backup import db_path, list_backups
 from .errors import StoreDamagedError, is_damage, store_error, translate_sqlite_error
@@ -91,6 +92,12 @@ class Store:
         self._sha: dict[int, tuple[FormDefinition, str]] = {}
         # Org units are never deleted, so a code once found stays valid.
         self._known_units: set[str] = set()
+        # Form versions: registered from code in this process, and parsed from stored text.
+        self._in_memory: dict[tuple[str, int], FormDefinition] = {}
+        self._parsed: dict[str, FormDefinition | None] = {}
+        import random  # not at module level: start-up time
+
+        self._rng = random.Random()
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -277,6 +284,7 @@ class Store:
             known = self._forms.get(form.id)
             if known is None or known.version <= form.version:
                 self._forms[form.id] = form
+            self._in_memory[(form.id, form.version)] = form
         return sha
 
     def register_form(self, form: FormDefinition) -> None:
@@ -615,73 +623,215 @@ class Store:
             row = conn.execute(q.OUTBOX_PENDING).fetchone()
         return int(row[0])
 
-    # -- sync (issue 4; the engine's side: sync/store/outgoing.py, incoming.py, conflicts.py) --
+    # -- form versions seen from the server ---------------------------------------------------
 
     def register_form_text(self, text: str) -> FormDefinition:
         """Load a form definition from its YAML ``text`` (as ``GET /forms/{id}/{v}`` gives it),
         check it and record the version; FormLoadError when the text is not a valid form."""
-        raise NotImplementedError
+        from forms.loader import load_form_text
+
+        form = load_form_text(text, "server")
+        self.register_form(form)
+        return form
+
+    def has_form_version(self, form_id: str, version: int, sha256: str) -> bool:
+        """Whether this exact version (by its text's SHA-256) is registered here."""
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM form_versions WHERE form_id = ? AND version = ? AND sha256 = ?",
+                (form_id, version, sha256),
+            ).fetchone()
+        return row is not None
 
     def latest_form(self, form_id: str) -> FormDefinition | None:
         """The newest registered version of ``form_id`` (None when none is registered)."""
-        raise NotImplementedError
+        versions = self._versions(form_id)
+        return versions[-1] if versions else None
 
     def form_version(self, form_id: str, version: int) -> FormDefinition | None:
         """One registered version of a form (None when it is not registered or unreadable)."""
-        raise NotImplementedError
+        for form in self._versions(form_id):
+            if form.version == version:
+                return form
+        return None
+
+    def _versions(self, form_id: str) -> list[FormDefinition]:
+        """Every readable registered version, oldest first (forms registered from code in this
+        process included: their stored text is not YAML)."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT version, sha256, source_text FROM form_versions WHERE form_id = ? "
+                "ORDER BY version, id",
+                (form_id,),
+            ).fetchall()
+        by_version: dict[int, FormDefinition] = {}
+        for version, sha, text in rows:
+            form = self._parse_registered(form_id, int(version), sha, text)
+            if form is not None:
+                by_version[form.version] = form
+        with self._cache_lock:
+            for (fid, version), form in self._in_memory.items():
+                if fid == form_id:
+                    by_version[version] = form
+        return [by_version[v] for v in sorted(by_version)]
+
+    def _parse_registered(
+        self, form_id: str, version: int, sha: str, text: str
+    ) -> FormDefinition | None:
+        with self._cache_lock:
+            if sha in self._parsed:
+                return self._parsed[sha]
+        from forms.errors import FormLoadError
+        from forms.loader import load_form_text
+
+        try:
+            form: FormDefinition | None = load_form_text(text, f"{form_id} v{version}")
+        except FormLoadError:
+            form = None  # registered from code (its repr), or damaged: not usable here
+        with self._cache_lock:
+            self._parsed[sha] = form
+        return form
+
+    def _fields_of(self, form_id: str) -> dict[str, Field]:
+        """Every field the form ever had (all registered versions, the newest winning)."""
+        fields: dict[str, Field] = {}
+        for form in self._versions(form_id):
+            fields.update({f.code: f for f in form.fields})
+        return fields
+
+    def _latest_version(self, form_id: str) -> int | None:
+        form = self.latest_form(form_id)
+        if form is not None:
+            return form.version
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT max(version) FROM form_versions WHERE form_id = ?", (form_id,)
+            ).fetchone()
+        return None if row[0] is None else int(row[0])
+
+    # -- sync: what people see (sync/store/conflicts.py) ------------------------------------
 
     def sync_summary(self) -> SyncSummary:
         """Counts and the last sync's outcome, for the status bar."""
-        raise NotImplementedError
+        with self._read() as conn:
+
+            def setting(key: str) -> str | None:
+                row = conn.execute(q.GET_SETTING, (key,)).fetchone()
+                return None if row is None else row[0]
+
+            return conflicts.summary(conn, setting)
 
     def day_sync_states(
         self, org_unit: str, form_id: str | None, start: date, end: date
     ) -> dict[date, str]:
         """Per day in [start, end] that has cells: 'terkirim' | 'menunggu' | 'konflik' |
         'ditolak' (worst of the day's cells wins). ``form_id`` None: all forms of the unit."""
-        raise NotImplementedError
+        first, last = _check_period(start), _check_period(end)
+        if end < start:
+            raise ValueError(f"end {end} is before start {start}")
+        with self._read() as conn:
+            return conflicts.day_states(conn, org_unit, form_id, first, last)
 
     def open_conflicts(self, org_unit: str | None = None) -> list[LocalConflict]:
         """Open local conflicts, oldest first (all units when ``org_unit`` is None)."""
-        raise NotImplementedError
+        with self._read() as conn:
+            return conflicts.open_conflicts(conn, org_unit, self._fields_of)
 
     def settle_conflict(self, conflict_id: int, value: Value, *, author: str) -> SaveResult:
         """A person's choice: keep mine (``c.mine``), take theirs (``c.theirs``) or another
         value. Written as a normal save (audit, submission, outbox) whose next push carries
-        ``[value, theirs_rev, server_id]``; the local conflict is closed."""
-        raise NotImplementedError
+        ``[value, theirs_rev, server_id]``; the local conflict is closed. StoreError when the
+        conflict is no longer open or the value does not fit the field."""
+        author = author.strip()
+        if not author:
+            raise store_error(
+                "Nama petugas belum diisi. Isi nama petugas di Pengaturan lalu coba lagi.",
+                "The officer's name is empty. Fill it in under Settings, then try again.",
+            )
+        with self._read() as conn:
+            found = conflicts.find_open(conn, conflict_id, self._fields_of)
+        field = self._fields_of(found.form_id).get(found.indicator)
+        if field is None:
+            raise LookupError(f"no registered version of {found.form_id!r} has {found.indicator}")
+        text = encode(field, value)
+        version = self._latest_version(found.form_id) or 1
+        now = self._now()
+        with self._write() as conn:
+            current = conflicts.find_open(conn, conflict_id, self._fields_of)
+            submission, changed, status = conflicts.settle(
+                conn,
+                current,
+                text,
+                author=author,
+                device=self._device,
+                now=now,
+                form_version=version,
+            )
+        return SaveResult(submission, (found.indicator,) if changed else (), _SHOWN[status])
 
     def set_aside(self, org_unit: str | None = None) -> list[SetAside]:
         """What the server refused for good and nobody dismissed yet, newest first."""
-        raise NotImplementedError
+        with self._read() as conn:
+            return conflicts.set_aside(conn, org_unit, self._fields_of)
 
     def dismiss_set_aside(self, ids: Iterable[int]) -> int:
         """Hide these SetAside rows from the list (they stay in the file); how many were hidden."""
-        raise NotImplementedError
+        wanted = list(ids)
+        now = self._now()
+        with self._write() as conn:
+            return conflicts.dismiss(conn, wanted, now)
 
-    # The engine's steps; each is one SQLite transaction.
+    # -- sync: the engine's steps, each one transaction (outgoing.py, incoming.py) -----------
 
     def freeze_outbox(self) -> int:
         """Freeze every form-day with unsent saves (and no item in flight for it) into one
         push item; returns how many items were made."""
-        raise NotImplementedError
+        now = self._now()
+        with self._write() as conn:
+            return outgoing.freeze(
+                conn,
+                device_id=self._device,
+                now=now,
+                fields_of=self._fields_of,
+                latest_version=self._latest_version,
+            )
 
     def push_batch(self, limit: int) -> list[PushItem]:
         """The in-flight items, oldest first, at most ``limit``."""
-        raise NotImplementedError
+        with self._read() as conn:
+            return outgoing.inflight(conn, limit)
 
     def apply_receipts(self, pairs: Sequence[tuple[PushItem, SubmissionReceipt]]) -> ReceiptOutcome:
         """Apply one push reply's receipts (one transaction)."""
-        raise NotImplementedError
+        now = self._now()
+        with self._write() as conn:
+            return outgoing.apply_receipts(
+                conn,
+                pairs,
+                device_id=self._device,
+                now=now,
+                fields_of=self._fields_of,
+                rng=self._rng,
+            )
 
     def release_waiting(self) -> int:
         """Items held for an unknown form (version) go back in flight (after new metadata)."""
-        raise NotImplementedError
+        with self._write() as conn:
+            return outgoing.release_waiting(conn)
 
     def pull_cursor(self) -> int:
         """The revision the next pull starts after (0: never pulled)."""
-        raise NotImplementedError
+        with self._read() as conn:
+            return incoming.cursor(conn)
 
     def apply_pull(self, page: PullPage) -> PullOutcome:
         """Apply one pull page and store its cursor in the same transaction."""
-        raise NotImplementedError
+        now = self._now()
+        with self._write() as conn:
+            return incoming.apply_page(
+                conn,
+                page,
+                now=now,
+                fields_of=self._fields_of,
+                latest_version=self._latest_version,
+            )

@@ -85,8 +85,16 @@ class LiveServer:
 
         self.db_url = db_url
         self.app = create_app(db_url, settings)
+        # Without server/date headers, as ``kabar-server serve`` runs (bytes on 2G).
         config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=0, log_config=None, lifespan="on", workers=1
+            self.app,
+            host="127.0.0.1",
+            port=0,
+            log_config=None,
+            lifespan="on",
+            workers=1,
+            server_header=False,
+            date_header=False,
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="live-server", daemon=True)

@@ -1,5 +1,6 @@
 """Sync engine: frozen push items, local conflicts, set-aside values; cells remember the
-conflict they settle, outbox rows the push item that carries them.
+conflict they settle (and are indexed by sync state), outbox rows the push item that carries
+them.
 
 Revision ID: 0003
 Revises: 0002
@@ -19,6 +20,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("cells", sa.Column("settles", sa.Integer(), nullable=True))
+    op.create_index("ix_cells_sync_state", "cells", ["sync_state"])
     op.add_column("outbox", sa.Column("push_uuid", sa.String(36), nullable=True))
     op.create_index("ix_outbox_push_uuid", "outbox", ["push_uuid"])
 
@@ -111,4 +113,5 @@ def downgrade() -> None:
     op.drop_index("ix_outbox_push_uuid", table_name="outbox")
     # SQLite >= 3.35 drops a column in place; a batch copy would lose the cells trigger (0002).
     op.execute("ALTER TABLE outbox DROP COLUMN push_uuid")
+    op.drop_index("ix_cells_sync_state", table_name="cells")
     op.execute("ALTER TABLE cells DROP COLUMN settles")
