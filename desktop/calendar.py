@@ -2,8 +2,8 @@
 legend.
 
 Colour is never the only signal: a draft day carries a dot, a complete day a tick and bold text;
-the sync state is a symbol in the top-left corner (↑ sent, … waiting, ! conflict, × refused), with
-a frame around a day that needs a person (conflict, refused).
+the sync state is a symbol in the top-left corner (↑ sent, ◷ waiting, ! conflict, × refused), with
+a stripe down the left edge of a day that needs a person (conflict, refused).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, QEvent, QLocale, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QCalendarWidget, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 KOSONG, DRAF, LENGKAP = "kosong", "draf", "lengkap"
@@ -22,7 +22,7 @@ MARKERS = {KOSONG: "", DRAF: "•", LENGKAP: "✓"}
 
 TERKIRIM, MENUNGGU, KONFLIK, DITOLAK = "terkirim", "menunggu", "konflik", "ditolak"
 SYNC_STATES = (TERKIRIM, MENUNGGU, KONFLIK, DITOLAK)
-SYNC_MARKERS = {TERKIRIM: "↑", MENUNGGU: "…", KONFLIK: "!", DITOLAK: "×"}
+SYNC_MARKERS = {TERKIRIM: "↑", MENUNGGU: "◷", KONFLIK: "!", DITOLAK: "×"}
 SYNC_COLOURS = {
     TERKIRIM: QColor("#1b5e20"),
     MENUNGGU: QColor("#5d4037"),
@@ -104,17 +104,15 @@ class StatusCalendar(QCalendarWidget):
         painter.save()
         colour = SYNC_COLOURS[sync]
         if sync in FRAMED:
-            pen = QPen(colour)
-            pen.setWidth(2)
-            pen.setStyle(Qt.PenStyle.DashLine)
-            painter.setPen(pen)
-            painter.drawRect(rect.adjusted(2, 2, -3, -3))
+            # A stripe, not a frame: rows are short and a frame would cross the day's number.
+            painter.fillRect(rect.x() + 1, rect.y() + 1, 4, rect.height() - 2, colour)
         font = QFont(painter.font())
         font.setBold(True)
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.9))
         painter.setFont(font)
         painter.setPen(colour)
         painter.drawText(
-            rect.adjusted(4, 1, 0, 0),
+            rect.adjusted(6 if sync in FRAMED else 3, 0, 0, 0),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
             SYNC_MARKERS[sync],
         )
@@ -173,13 +171,13 @@ class Legend(QWidget):
             row.addSpacing(8)
         row.addStretch(1)
         for sync in SYNC_STATES:
-            border = "dashed" if sync in FRAMED else "solid"
             colour = SYNC_COLOURS[sync].name()
+            stripe = f"border-left:4px solid {colour};" if sync in FRAMED else ""
             swatch = QLabel(SYNC_MARKERS[sync], self)
             swatch.setFixedSize(18, 18)
             swatch.setAlignment(Qt.AlignmentFlag.AlignCenter)
             swatch.setStyleSheet(
-                f"background:#ffffff; border:1px {border} {colour}; color:{colour};"
+                f"background:#ffffff; border:1px solid #777; {stripe} color:{colour};"
                 " font-weight:bold;"
             )
             label = QLabel(self)
@@ -227,6 +225,8 @@ class CalendarPanel(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         self.calendar = StatusCalendar(self)
+        # Rows tall enough for the day's number and its marks side by side.
+        self.calendar.setMinimumHeight(200)
         self.legend = Legend(self)
         column.addWidget(self.calendar)
         column.addWidget(self.legend)

@@ -205,6 +205,8 @@ class ConflictDialog(QDialog):
         self.refused.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.refused.setWordWrap(True)
         self.refused.verticalHeader().hide()
+        # Reasons wrap: rows follow their text as the window (and the reason column) resizes.
+        self.refused.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.refused.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
@@ -523,7 +525,6 @@ class ConflictDialog(QDialog):
                 if col == 5:
                     item.setToolTip(text)
                 self.refused.setItem(r, col, item)
-        self.refused.resizeRowsToContents()
 
     def _retitle(self) -> None:
         n, m = len(self.conflicts), len(self.set_aside_rows)

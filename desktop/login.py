@@ -92,11 +92,12 @@ class LoginDialog(QDialog):
         self.problem.hide()
         self.busy_label = QLabel(self)
         self.busy_label.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        # Own buttons, not standard ones: a button box retitles its standard buttons on a
+        # language switch, after (and over) ours.
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.ok_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok_button.setObjectName("loginButton")
+        self.ok_button.setDefault(True)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
 
@@ -166,7 +167,9 @@ class LoginDialog(QDialog):
         }
         text = detail.get(lang) if kind == "known" else texts[kind]
         self.problem.setText(text)
-        self.problem.setVisible(bool(text))
+        if self.problem.isVisibleTo(self) != bool(text):
+            self.problem.setVisible(bool(text))
+            self.adjustSize()  # room for the wrapped message
 
     # -- the attempt ---------------------------------------------------------------------
 

@@ -166,7 +166,9 @@ class SyncControls(QObject):
 
         if self.conflict_dialog is None:
             forms = {f.id: f for f in self.session.forms}
-            self._unit_names: dict[str, str] = {}
+            self._unit_names: dict[str, str] = {
+                self.session.facility_code: self.session.facility_name
+            }
             names = self._unit_names
             dialog = ConflictDialog(forms.get, lambda code: names.get(code, code), self.window)
             dialog.history_wanted.connect(self._load_history)

@@ -61,6 +61,10 @@ class UnlockDialog(QDialog):
         self.forgot_button = QPushButton(self)
         self.forgot_button.setObjectName("forgotPassword")
         self.forgot_button.setFlat(True)
+        self.forgot_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.forgot_button.setStyleSheet(
+            "QPushButton { color: #0d47a1; text-decoration: underline; border: none; }"
+        )
         self.forgot_button.setAutoDefault(False)
         self.forgot_button.clicked.connect(self.show_forgot)
         self.forgot_text = QLabel(self)
@@ -72,12 +76,13 @@ class UnlockDialog(QDialog):
         self.login_button.setAutoDefault(False)
         self.login_button.clicked.connect(self._login_instead)
         self.login_button.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        # Own buttons, not standard ones: a button box retitles its standard buttons on a
+        # language switch, after (and over) ours.
+        self.buttons = QDialogButtonBox(self)
+        self.ok_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok_button.setObjectName("unlockButton")
-        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button.setDefault(True)
+        self.cancel_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
 
@@ -139,11 +144,14 @@ class UnlockDialog(QDialog):
         }
         text = texts[self._problem]
         self.problem.setText(text)
-        self.problem.setVisible(bool(text))
+        if self.problem.isVisibleTo(self) != bool(text):
+            self.problem.setVisible(bool(text))
+            self.adjustSize()
 
     def show_forgot(self) -> None:
         self.forgot_text.show()
         self.login_button.show()
+        self.adjustSize()  # room for the revealed, wrapped text
 
     def submit(self) -> None:
         if self.busy:

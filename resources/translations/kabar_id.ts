@@ -203,192 +203,192 @@
 <context>
     <name>ConflictDialog</name>
     <message>
-        <location filename="../../desktop/conflicts.py" line="321"/>
+        <location filename="../../desktop/conflicts.py" line="323"/>
         <source>Type the value to keep first.</source>
         <extracomment>form id -&gt; its definition (None when this computer does not know it) org unit code -&gt; its name</extracomment>
         <translation>Ketik dulu nilai yang mau dipakai.</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="328"/>
+        <location filename="../../desktop/conflicts.py" line="330"/>
         <source>Saving your choice…</source>
         <translation>Menyimpan pilihan Anda…</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="404"/>
-        <location filename="../../desktop/conflicts.py" line="456"/>
-        <location filename="../../desktop/conflicts.py" line="556"/>
+        <location filename="../../desktop/conflicts.py" line="406"/>
+        <location filename="../../desktop/conflicts.py" line="458"/>
+        <location filename="../../desktop/conflicts.py" line="557"/>
         <source>&amp;Another value:</source>
         <translation>Nilai &amp;lain:</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="441"/>
+        <location filename="../../desktop/conflicts.py" line="443"/>
         <source>%1, %2. Someone else changed this figure on the server before your change arrived. Nothing was overwritten: choose the value that is right.</source>
         <translation>%1, %2. Orang lain sudah mengubah angka ini di server sebelum perubahan Anda sampai. Tidak ada yang ditimpa: pilih nilai yang benar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="447"/>
-        <location filename="../../desktop/conflicts.py" line="472"/>
-        <location filename="../../desktop/conflicts.py" line="497"/>
+        <location filename="../../desktop/conflicts.py" line="449"/>
+        <location filename="../../desktop/conflicts.py" line="474"/>
+        <location filename="../../desktop/conflicts.py" line="499"/>
         <source>(empty)</source>
         <translation>(kosong)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="451"/>
+        <location filename="../../desktop/conflicts.py" line="453"/>
         <source>typed on this computer</source>
         <translation>diisi di komputer ini</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="452"/>
+        <location filename="../../desktop/conflicts.py" line="454"/>
         <source>someone</source>
         <translation>seseorang</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="453"/>
+        <location filename="../../desktop/conflicts.py" line="455"/>
         <source>unknown time</source>
         <translation>waktu tidak diketahui</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="454"/>
+        <location filename="../../desktop/conflicts.py" line="456"/>
         <source>by %1, %2</source>
         <translation>oleh %1, %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="460"/>
+        <location filename="../../desktop/conflicts.py" line="462"/>
         <source>When</source>
         <translation>Kapan</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="460"/>
+        <location filename="../../desktop/conflicts.py" line="462"/>
         <source>Who</source>
         <translation>Siapa</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="460"/>
+        <location filename="../../desktop/conflicts.py" line="462"/>
         <source>Old</source>
         <translation>Lama</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="460"/>
+        <location filename="../../desktop/conflicts.py" line="462"/>
         <source>New</source>
         <translation>Baru</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="460"/>
+        <location filename="../../desktop/conflicts.py" line="462"/>
         <source>Where</source>
         <translation>Di mana</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="466"/>
+        <location filename="../../desktop/conflicts.py" line="468"/>
         <source>History of this figure: loading…</source>
         <translation>Riwayat angka ini: memuat…</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="469"/>
+        <location filename="../../desktop/conflicts.py" line="471"/>
         <source>History of this figure (newest last):</source>
         <translation>Riwayat angka ini (terbaru paling bawah):</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="475"/>
+        <location filename="../../desktop/conflicts.py" line="477"/>
         <source>server</source>
         <translation>server</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="475"/>
+        <location filename="../../desktop/conflicts.py" line="477"/>
         <source>this computer</source>
         <translation>komputer ini</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="489"/>
+        <location filename="../../desktop/conflicts.py" line="491"/>
         <source>Date</source>
         <translation>Tanggal</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="490"/>
+        <location filename="../../desktop/conflicts.py" line="492"/>
         <source>Facility</source>
         <translation>Fasilitas</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="491"/>
+        <location filename="../../desktop/conflicts.py" line="493"/>
         <source>Form</source>
         <translation>Formulir</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="492"/>
+        <location filename="../../desktop/conflicts.py" line="494"/>
         <source>Figure</source>
         <translation>Isian</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="493"/>
+        <location filename="../../desktop/conflicts.py" line="495"/>
         <source>Value</source>
         <translation>Nilai</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="494"/>
+        <location filename="../../desktop/conflicts.py" line="496"/>
         <source>Reason</source>
         <translation>Alasan</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="508"/>
+        <location filename="../../desktop/conflicts.py" line="510"/>
         <source>the whole day</source>
         <translation>seluruh hari</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="531"/>
+        <location filename="../../desktop/conflicts.py" line="532"/>
         <source>Conflicts (%1)</source>
         <translation>Konflik (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="532"/>
+        <location filename="../../desktop/conflicts.py" line="533"/>
         <source>Refused by the server (%1)</source>
         <translation>Ditolak server (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="535"/>
+        <location filename="../../desktop/conflicts.py" line="536"/>
         <source>No open conflicts. Every figure agrees with the server.</source>
         <translation>Tidak ada konflik. Semua angka sama dengan di server.</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="540"/>
+        <location filename="../../desktop/conflicts.py" line="541"/>
         <source>Kabar — conflicts and refused figures</source>
         <translation>Kabar — konflik dan data ditolak</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="541"/>
+        <location filename="../../desktop/conflicts.py" line="542"/>
         <source>Two values for one figure</source>
         <translation>Dua nilai untuk satu angka</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="542"/>
+        <location filename="../../desktop/conflicts.py" line="543"/>
         <source>My value:</source>
         <translation>Nilai saya:</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="543"/>
+        <location filename="../../desktop/conflicts.py" line="544"/>
         <source>Server&apos;s value:</source>
         <translation>Nilai server:</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="544"/>
+        <location filename="../../desktop/conflicts.py" line="545"/>
         <source>Keep &amp;my value (Alt+1)</source>
         <translation>Pakai nilai &amp;saya (Alt+1)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="545"/>
+        <location filename="../../desktop/conflicts.py" line="546"/>
         <source>Take the &amp;server&apos;s value (Alt+2)</source>
         <translation>Pakai nilai se&amp;rver (Alt+2)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="546"/>
+        <location filename="../../desktop/conflicts.py" line="547"/>
         <source>Or enter another value (Alt+3)</source>
         <translation>Atau isi nilai lain (Alt+3)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="547"/>
+        <location filename="../../desktop/conflicts.py" line="548"/>
         <source>Use &amp;this value</source>
         <translation>Pakai nilai &amp;ini</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="550"/>
+        <location filename="../../desktop/conflicts.py" line="551"/>
         <source>The server refused these figures for good. They stay on this computer; the reason says what to change (often: ask your district admin).</source>
         <translation>Server menolak angka-angka ini secara tetap. Angkanya tetap tersimpan di komputer ini; alasannya menjelaskan apa yang perlu diubah (sering kali: tanyakan admin kabupaten).</translation>
     </message>
@@ -501,58 +501,58 @@
 <context>
     <name>Legend</name>
     <message>
-        <location filename="../../desktop/calendar.py" line="194"/>
+        <location filename="../../desktop/calendar.py" line="192"/>
         <source>empty</source>
         <extracomment>the states that need a person: their day gets a frame in the state&apos;s colour</extracomment>
         <translation>kosong</translation>
     </message>
     <message>
-        <location filename="../../desktop/calendar.py" line="195"/>
+        <location filename="../../desktop/calendar.py" line="193"/>
         <source>draft</source>
         <translation>draf</translation>
     </message>
     <message>
-        <location filename="../../desktop/calendar.py" line="196"/>
+        <location filename="../../desktop/calendar.py" line="194"/>
         <source>complete</source>
         <translation>lengkap</translation>
     </message>
     <message>
-        <location filename="../../desktop/calendar.py" line="197"/>
+        <location filename="../../desktop/calendar.py" line="195"/>
         <source>sent</source>
         <translation>terkirim</translation>
     </message>
     <message>
-        <location filename="../../desktop/calendar.py" line="198"/>
+        <location filename="../../desktop/calendar.py" line="196"/>
         <source>waiting</source>
         <translation>menunggu</translation>
     </message>
     <message>
-        <location filename="../../desktop/calendar.py" line="199"/>
+        <location filename="../../desktop/calendar.py" line="197"/>
         <source>conflict</source>
         <translation>konflik</translation>
     </message>
     <message>
-        <location filename="../../desktop/calendar.py" line="200"/>
+        <location filename="../../desktop/calendar.py" line="198"/>
         <source>refused</source>
         <translation>ditolak</translation>
     </message>
     <message>
-        <location filename="../../desktop/calendar.py" line="202"/>
+        <location filename="../../desktop/calendar.py" line="200"/>
         <source>Every figure of the day has reached the server.</source>
         <translation>Semua angka hari itu sudah sampai di server.</translation>
     </message>
     <message>
-        <location filename="../../desktop/calendar.py" line="203"/>
+        <location filename="../../desktop/calendar.py" line="201"/>
         <source>Some figures of the day are waiting to be sent.</source>
         <translation>Ada angka hari itu yang masih menunggu dikirim.</translation>
     </message>
     <message>
-        <location filename="../../desktop/calendar.py" line="204"/>
+        <location filename="../../desktop/calendar.py" line="202"/>
         <source>Someone else changed the same figure: choose which value stays.</source>
         <translation>Orang lain mengubah angka yang sama: pilih nilai yang dipakai.</translation>
     </message>
     <message>
-        <location filename="../../desktop/calendar.py" line="205"/>
+        <location filename="../../desktop/calendar.py" line="203"/>
         <source>The server refused a figure of the day; see the reason.</source>
         <translation>Server menolak angka hari itu; lihat alasannya.</translation>
     </message>
@@ -568,58 +568,58 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../desktop/login.py" line="124"/>
+        <location filename="../../desktop/login.py" line="125"/>
         <source>Kabar — log in to the server</source>
         <extracomment>(server URL, username, password) -&gt; sync.transport.LoginResult; runs on a worker thread</extracomment>
         <translation>Kabar — masuk ke server</translation>
     </message>
     <message>
-        <location filename="../../desktop/login.py" line="127"/>
+        <location filename="../../desktop/login.py" line="128"/>
         <source>Log in once with the account your district admin gave you. Afterwards Kabar sends your figures in the background whenever there is a signal. Without logging in, everything still works on this computer.</source>
         <translation>Masuk sekali dengan akun dari admin kabupaten Anda. Sesudah itu Kabar mengirim angka Anda di latar belakang setiap kali ada sinyal. Tanpa masuk pun, semua tetap bisa dipakai di komputer ini.</translation>
     </message>
     <message>
-        <location filename="../../desktop/login.py" line="132"/>
+        <location filename="../../desktop/login.py" line="133"/>
         <source>Server &amp;address:</source>
         <translation>&amp;Alamat server:</translation>
     </message>
     <message>
-        <location filename="../../desktop/login.py" line="133"/>
+        <location filename="../../desktop/login.py" line="134"/>
         <source>&amp;Username:</source>
         <translation>Nama &amp;pengguna:</translation>
     </message>
     <message>
-        <location filename="../../desktop/login.py" line="134"/>
+        <location filename="../../desktop/login.py" line="135"/>
         <source>&amp;Password:</source>
         <translation>&amp;Kata sandi:</translation>
     </message>
     <message>
-        <location filename="../../desktop/login.py" line="135"/>
+        <location filename="../../desktop/login.py" line="136"/>
         <source>Log in</source>
         <translation>Masuk</translation>
     </message>
     <message>
-        <location filename="../../desktop/login.py" line="136"/>
+        <location filename="../../desktop/login.py" line="137"/>
         <source>Contacting the server…</source>
         <translation>Menghubungi server…</translation>
     </message>
     <message>
-        <location filename="../../desktop/login.py" line="157"/>
+        <location filename="../../desktop/login.py" line="158"/>
         <source>Type the server address, starting with http:// or https:// (ask your district admin).</source>
         <translation>Ketik alamat server, diawali http:// atau https:// (tanyakan admin kabupaten).</translation>
     </message>
     <message>
-        <location filename="../../desktop/login.py" line="160"/>
+        <location filename="../../desktop/login.py" line="161"/>
         <source>Type your username.</source>
         <translation>Ketik nama pengguna Anda.</translation>
     </message>
     <message>
-        <location filename="../../desktop/login.py" line="161"/>
+        <location filename="../../desktop/login.py" line="162"/>
         <source>Type your password.</source>
         <translation>Ketik kata sandi Anda.</translation>
     </message>
     <message>
-        <location filename="../../desktop/login.py" line="163"/>
+        <location filename="../../desktop/login.py" line="164"/>
         <source>Logging in failed because of an unexpected problem. Your figures are safe on this computer; please tell your IT staff.</source>
         <translation>Gagal masuk karena masalah yang tidak terduga. Angka Anda aman di komputer ini; mohon beri tahu petugas TI.</translation>
     </message>
@@ -1020,17 +1020,17 @@ Ctrl+K: konflik dan data ditolak</translation>
         <translation>Akun ini mungkin tidak berhak melapor untuk %1: server akan menolak angkanya. Periksa fasilitas (menu Berkas) atau tanyakan admin kabupaten.</translation>
     </message>
     <message>
-        <location filename="../../desktop/syncui.py" line="216"/>
+        <location filename="../../desktop/syncui.py" line="218"/>
         <source>Saved. It is sent with the next sync.</source>
         <translation>Tersimpan. Dikirim pada sinkron berikutnya.</translation>
     </message>
     <message>
-        <location filename="../../desktop/syncui.py" line="217"/>
+        <location filename="../../desktop/syncui.py" line="219"/>
         <source>Conflict settled; sending it…</source>
         <translation>Konflik diselesaikan; sedang dikirim…</translation>
     </message>
     <message>
-        <location filename="../../desktop/syncui.py" line="228"/>
+        <location filename="../../desktop/syncui.py" line="230"/>
         <source>Not saved: an unexpected problem.</source>
         <translation>Tidak tersimpan: ada masalah yang tidak terduga.</translation>
     </message>
@@ -1038,58 +1038,58 @@ Ctrl+K: konflik dan data ditolak</translation>
 <context>
     <name>UnlockDialog</name>
     <message>
-        <location filename="../../desktop/unlock.py" line="104"/>
+        <location filename="../../desktop/unlock.py" line="109"/>
         <source>Kabar — unlock</source>
         <extracomment>password -&gt; does it match the stored verifier; runs on a worker thread</extracomment>
         <translation>Kabar — buka kunci</translation>
     </message>
     <message>
-        <location filename="../../desktop/unlock.py" line="107"/>
+        <location filename="../../desktop/unlock.py" line="112"/>
         <source>This computer is linked to the account %1. Type its password to open Kabar. The password is checked on this computer only; no signal is needed.</source>
         <translation>Komputer ini terhubung dengan akun %1. Ketik kata sandinya untuk membuka Kabar. Kata sandi hanya diperiksa di komputer ini; tidak perlu sinyal.</translation>
     </message>
     <message>
-        <location filename="../../desktop/unlock.py" line="111"/>
+        <location filename="../../desktop/unlock.py" line="116"/>
         <source>&amp;Password:</source>
         <translation>&amp;Kata sandi:</translation>
     </message>
     <message>
-        <location filename="../../desktop/unlock.py" line="112"/>
+        <location filename="../../desktop/unlock.py" line="117"/>
         <source>Open</source>
         <translation>Buka</translation>
     </message>
     <message>
-        <location filename="../../desktop/unlock.py" line="113"/>
+        <location filename="../../desktop/unlock.py" line="118"/>
         <source>Quit</source>
         <translation>Keluar</translation>
     </message>
     <message>
-        <location filename="../../desktop/unlock.py" line="114"/>
+        <location filename="../../desktop/unlock.py" line="119"/>
         <source>Forgot your password?</source>
         <translation>Lupa kata sandi?</translation>
     </message>
     <message>
-        <location filename="../../desktop/unlock.py" line="117"/>
+        <location filename="../../desktop/unlock.py" line="122"/>
         <source>Ask your district admin to set a new password for your account. Then log in to the server once (this needs a signal): the new password replaces the old one on this computer. Figures already saved here are kept.</source>
         <translation>Mintalah admin kabupaten membuat kata sandi baru untuk akun Anda. Lalu masuk ke server sekali (perlu sinyal): kata sandi baru menggantikan yang lama di komputer ini. Angka yang sudah tersimpan di sini tetap ada.</translation>
     </message>
     <message>
-        <location filename="../../desktop/unlock.py" line="122"/>
+        <location filename="../../desktop/unlock.py" line="127"/>
         <source>Log in to the server…</source>
         <translation>Masuk ke server…</translation>
     </message>
     <message>
-        <location filename="../../desktop/unlock.py" line="133"/>
+        <location filename="../../desktop/unlock.py" line="138"/>
         <source>Type your password.</source>
         <translation>Ketik kata sandi Anda.</translation>
     </message>
     <message>
-        <location filename="../../desktop/unlock.py" line="134"/>
+        <location filename="../../desktop/unlock.py" line="139"/>
         <source>Wrong password. Check Caps Lock and try again.</source>
         <translation>Kata sandi salah. Periksa Caps Lock lalu coba lagi.</translation>
     </message>
     <message>
-        <location filename="../../desktop/unlock.py" line="136"/>
+        <location filename="../../desktop/unlock.py" line="141"/>
         <source>The password could not be checked because of an unexpected problem. Please tell your IT staff.</source>
         <translation>Kata sandi tidak dapat diperiksa karena masalah yang tidak terduga. Mohon beri tahu petugas TI.</translation>
     </message>

@@ -364,7 +364,7 @@ def test_new_sync_texts_follow_the_language_switch(kabar, qtbot) -> None:  # typ
     qtbot.waitUntil(lambda: a.sync_menu.title() == "&Sync")
     assert a.sync_now.text() == "Sync &now"
     assert a.conflicts.text() == "&Conflicts (0)…"
-    assert window.status.connection_label.text() == "Not logged in to the server"
+    qtbot.waitUntil(lambda: window.status.connection_label.text() == "Not logged in to the server")
     assert legend.sync_texts() == ["sent", "waiting", "conflict", "refused"]
     qtbot.waitUntil(lambda: login.windowTitle() == "Kabar — log in to the server")
     assert login.ok_button.text() == "Log in"
