@@ -7,7 +7,7 @@ It only shows and asks; the main window loads the lists and carries out a choice
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, QLocale, Qt, Signal
@@ -60,6 +60,10 @@ def show_value(field: Field | None, value: Value, lang: str, empty: str) -> str:
         return format_value(field, value, lang)
     except TypeError:  # a value of another form version's type: still worth showing
         return str(value)
+
+
+def _utc(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def field_errors(form: FormDefinition, field: Field, value: Value) -> list[Text]:
@@ -472,17 +476,32 @@ class ConflictDialog(QDialog):
         c = self.current
         _form, field = self._form_field(c) if c is not None else (None, None)
         lang, empty = self.lang, self.tr("(empty)")
-        self.history.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            where = self.tr("server") if row.device == "server" else self.tr("this computer")
-            cells = [
-                local_stamp(row.at),
+        lines = [
+            (
+                row.at,
                 row.author,
                 show_value(field, row.old, lang, empty),
                 show_value(field, row.new, lang, empty),
-                where,
-            ]
-            for col, text in enumerate(cells):
+                self.tr("server") if row.device == "server" else self.tr("this computer"),
+            )
+            for row in rows
+        ]
+        if c is not None and not any(r.device == "server" and r.new == c.theirs for r in rows):
+            # The server's value is not applied here while the conflict is open, so this
+            # computer's history lacks it: shown from the conflict itself.
+            lines.append(
+                (
+                    c.theirs_at or c.found_at,
+                    c.theirs_by or self.tr("someone"),
+                    "",
+                    show_value(field, c.theirs, lang, empty),
+                    self.tr("server (not applied here)"),
+                )
+            )
+            lines.sort(key=lambda line: _utc(line[0]))
+        self.history.setRowCount(len(lines))
+        for r, (at, *texts) in enumerate(lines):
+            for col, text in enumerate([local_stamp(at), *texts]):
                 self.history.setItem(r, col, QTableWidgetItem(text))
 
     def _fill_refused(self) -> None:

@@ -203,192 +203,198 @@
 <context>
     <name>ConflictDialog</name>
     <message>
-        <location filename="../../desktop/conflicts.py" line="323"/>
+        <location filename="../../desktop/conflicts.py" line="327"/>
         <source>Type the value to keep first.</source>
         <extracomment>form id -&gt; its definition (None when this computer does not know it) org unit code -&gt; its name</extracomment>
         <translation>Ketik dulu nilai yang mau dipakai.</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="330"/>
+        <location filename="../../desktop/conflicts.py" line="334"/>
         <source>Saving your choice…</source>
         <translation>Menyimpan pilihan Anda…</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="406"/>
-        <location filename="../../desktop/conflicts.py" line="458"/>
-        <location filename="../../desktop/conflicts.py" line="557"/>
+        <location filename="../../desktop/conflicts.py" line="410"/>
+        <location filename="../../desktop/conflicts.py" line="462"/>
+        <location filename="../../desktop/conflicts.py" line="576"/>
         <source>&amp;Another value:</source>
         <translation>Nilai &amp;lain:</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="443"/>
+        <location filename="../../desktop/conflicts.py" line="447"/>
         <source>%1, %2. Someone else changed this figure on the server before your change arrived. Nothing was overwritten: choose the value that is right.</source>
         <translation>%1, %2. Orang lain sudah mengubah angka ini di server sebelum perubahan Anda sampai. Tidak ada yang ditimpa: pilih nilai yang benar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="449"/>
-        <location filename="../../desktop/conflicts.py" line="474"/>
-        <location filename="../../desktop/conflicts.py" line="499"/>
+        <location filename="../../desktop/conflicts.py" line="453"/>
+        <location filename="../../desktop/conflicts.py" line="478"/>
+        <location filename="../../desktop/conflicts.py" line="518"/>
         <source>(empty)</source>
         <translation>(kosong)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="453"/>
+        <location filename="../../desktop/conflicts.py" line="457"/>
         <source>typed on this computer</source>
         <translation>diisi di komputer ini</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="454"/>
+        <location filename="../../desktop/conflicts.py" line="458"/>
+        <location filename="../../desktop/conflicts.py" line="495"/>
         <source>someone</source>
         <translation>seseorang</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="455"/>
+        <location filename="../../desktop/conflicts.py" line="459"/>
         <source>unknown time</source>
         <translation>waktu tidak diketahui</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="456"/>
+        <location filename="../../desktop/conflicts.py" line="460"/>
         <source>by %1, %2</source>
         <translation>oleh %1, %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="462"/>
+        <location filename="../../desktop/conflicts.py" line="466"/>
         <source>When</source>
         <translation>Kapan</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="462"/>
+        <location filename="../../desktop/conflicts.py" line="466"/>
         <source>Who</source>
         <translation>Siapa</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="462"/>
+        <location filename="../../desktop/conflicts.py" line="466"/>
         <source>Old</source>
         <translation>Lama</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="462"/>
+        <location filename="../../desktop/conflicts.py" line="466"/>
         <source>New</source>
         <translation>Baru</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="462"/>
+        <location filename="../../desktop/conflicts.py" line="466"/>
         <source>Where</source>
         <translation>Di mana</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="468"/>
+        <location filename="../../desktop/conflicts.py" line="472"/>
         <source>History of this figure: loading…</source>
         <translation>Riwayat angka ini: memuat…</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="471"/>
+        <location filename="../../desktop/conflicts.py" line="475"/>
         <source>History of this figure (newest last):</source>
         <translation>Riwayat angka ini (terbaru paling bawah):</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="477"/>
+        <location filename="../../desktop/conflicts.py" line="485"/>
         <source>server</source>
         <translation>server</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="477"/>
+        <location filename="../../desktop/conflicts.py" line="485"/>
         <source>this computer</source>
         <translation>komputer ini</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="491"/>
+        <location filename="../../desktop/conflicts.py" line="498"/>
+        <source>server (not applied here)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="510"/>
         <source>Date</source>
         <translation>Tanggal</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="492"/>
+        <location filename="../../desktop/conflicts.py" line="511"/>
         <source>Facility</source>
         <translation>Fasilitas</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="493"/>
+        <location filename="../../desktop/conflicts.py" line="512"/>
         <source>Form</source>
         <translation>Formulir</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="494"/>
+        <location filename="../../desktop/conflicts.py" line="513"/>
         <source>Figure</source>
         <translation>Isian</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="495"/>
+        <location filename="../../desktop/conflicts.py" line="514"/>
         <source>Value</source>
         <translation>Nilai</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="496"/>
+        <location filename="../../desktop/conflicts.py" line="515"/>
         <source>Reason</source>
         <translation>Alasan</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="510"/>
+        <location filename="../../desktop/conflicts.py" line="529"/>
         <source>the whole day</source>
         <translation>seluruh hari</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="532"/>
+        <location filename="../../desktop/conflicts.py" line="551"/>
         <source>Conflicts (%1)</source>
         <translation>Konflik (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="533"/>
+        <location filename="../../desktop/conflicts.py" line="552"/>
         <source>Refused by the server (%1)</source>
         <translation>Ditolak server (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="536"/>
+        <location filename="../../desktop/conflicts.py" line="555"/>
         <source>No open conflicts. Every figure agrees with the server.</source>
         <translation>Tidak ada konflik. Semua angka sama dengan di server.</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="541"/>
+        <location filename="../../desktop/conflicts.py" line="560"/>
         <source>Kabar — conflicts and refused figures</source>
         <translation>Kabar — konflik dan data ditolak</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="542"/>
+        <location filename="../../desktop/conflicts.py" line="561"/>
         <source>Two values for one figure</source>
         <translation>Dua nilai untuk satu angka</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="543"/>
+        <location filename="../../desktop/conflicts.py" line="562"/>
         <source>My value:</source>
         <translation>Nilai saya:</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="544"/>
+        <location filename="../../desktop/conflicts.py" line="563"/>
         <source>Server&apos;s value:</source>
         <translation>Nilai server:</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="545"/>
+        <location filename="../../desktop/conflicts.py" line="564"/>
         <source>Keep &amp;my value (Alt+1)</source>
         <translation>Pakai nilai &amp;saya (Alt+1)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="546"/>
+        <location filename="../../desktop/conflicts.py" line="565"/>
         <source>Take the &amp;server&apos;s value (Alt+2)</source>
         <translation>Pakai nilai se&amp;rver (Alt+2)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="547"/>
+        <location filename="../../desktop/conflicts.py" line="566"/>
         <source>Or enter another value (Alt+3)</source>
         <translation>Atau isi nilai lain (Alt+3)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="548"/>
+        <location filename="../../desktop/conflicts.py" line="567"/>
         <source>Use &amp;this value</source>
         <translation>Pakai nilai &amp;ini</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="551"/>
+        <location filename="../../desktop/conflicts.py" line="570"/>
         <source>The server refused these figures for good. They stay on this computer; the reason says what to change (often: ask your district admin).</source>
         <translation>Server menolak angka-angka ini secara tetap. Angkanya tetap tersimpan di komputer ini; alasannya menjelaskan apa yang perlu diubah (sering kali: tanyakan admin kabupaten).</translation>
     </message>

@@ -101,6 +101,8 @@ def sync_store(data_dir: Path, server: Any, username: str) -> Any:
 
 
 def save_by_keys(qtbot: Any, window: Any, code: str, text: str) -> None:
+    window.activateWindow()  # after a dialog: shortcuts reach the active window only
+    qtbot.waitUntil(window.isActiveWindow)
     view = next(v for v in window.views if code in v.edits)
     window.tabs.setCurrentWidget(view)
     type_into(qtbot, view.edits[code].editor, text)
@@ -274,10 +276,16 @@ def test_a_conflict_is_seen_on_the_calendar_and_settled_in_the_window(  # type: 
     qtbot.waitUntil(lambda: window.sync_ui.conflict_dialog is not None)
     dialog = window.sync_ui.conflict_dialog
     qtbot.waitUntil(lambda: dialog.current is not None and dialog.history.rowCount() > 0)
-    assert dialog.mine_value.text() == "9" and dialog.theirs_value.text() == "7"
-    assert dialog.theirs_who.text().startswith("oleh camat, ")
-    authors = {dialog.history.item(r, 1).text() for r in range(dialog.history.rowCount())}
-    assert "camat" in authors
+    unit = f" {contested.unit.id}" if contested.unit else ""
+    assert dialog.mine_value.text() == f"9{unit}" and dialog.theirs_value.text() == f"7{unit}"
+    assert dialog.theirs_who.text().startswith("oleh Camat, ")  # the account's name (seed)
+    lines = [
+        [dialog.history.item(r, col).text() for col in range(5)]
+        for r in range(dialog.history.rowCount())
+    ]
+    assert [line[1:4] for line in lines if line[1] == "Camat"] == [["Camat", "", "7"]], lines
+    mine = [line[1:4] for line in lines if line[1] != "Camat"]
+    assert mine == [["Siti Aminah", "(kosong)", "5"], ["Siti Aminah", "5", "9"]], lines
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
 
@@ -319,10 +327,10 @@ def test_a_correction_by_the_kecamatan_appears_unless_the_officer_is_typing(  # 
 
     camat_dir = tmp_path / "camat"
     log_in_store(camat_dir, server, "camat", facility=False)
+    sync_store(camat_dir, server, "camat")  # the kecamatan sees the figure first
     from sync.store import Store
 
     with Store.open(camat_dir) as camat:
-        camat.register_form(form)
         camat.save_day(FACILITY, form, TODAY, {a.code: 6}, author="camat")
         camat.save_day(FACILITY, form, yesterday, {a.code: 2}, author="camat")
     sync_store(camat_dir, server, "camat")
