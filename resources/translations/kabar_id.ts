@@ -301,7 +301,7 @@
     <message>
         <location filename="../../desktop/conflicts.py" line="498"/>
         <source>server (not applied here)</source>
-        <translation type="unfinished"></translation>
+        <translation>server (belum diterapkan di sini)</translation>
     </message>
     <message>
         <location filename="../../desktop/conflicts.py" line="510"/>
