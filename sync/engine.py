@@ -201,13 +201,19 @@ class SyncEngine:
                 break  # nothing was saved while the first round was sent
             if not self._push_all(tally, should_stop):
                 return False
-        if tally.digest is not None:
-            self._refresh_metadata_if_changed(tally, tally.digest)
-            if tally.waiting and store.release_waiting():
-                tally.waiting = 0
-                if not self._push_all(tally, should_stop):
-                    return False
+        refreshed = tally.digest is not None and self._refresh_metadata_if_changed(
+            tally, tally.digest
+        )
+        if refreshed and not self._push_released(tally, should_stop):
+            return False
         return self._pull_all(tally, should_stop)
+
+    def _push_released(self, tally: _Tally, should_stop: Callable[[], bool]) -> bool:
+        """After new metadata: items waiting for a form (version) are sent again."""
+        if not self.store.release_waiting():
+            return True
+        tally.waiting = 0
+        return self._push_all(tally, should_stop)
 
     def _push_all(self, tally: _Tally, should_stop: Callable[[], bool]) -> bool:
         """Push every in-flight item; False when asked to stop."""
@@ -240,6 +246,7 @@ class SyncEngine:
                 raise AssertionError("push made no progress in 4 rounds (re-keying in a loop)")
 
     def _pull_all(self, tally: _Tally, should_stop: Callable[[], bool]) -> bool:
+        refreshed = False
         while True:
             if should_stop():
                 return False
@@ -250,22 +257,25 @@ class SyncEngine:
             page = decode_pull_page(raw)
             self._clock(tally, page.server_time)
             if page.metadata_digest is not None and page.metadata_digest != tally.digest:
+                # Before applying the page: it may hold a form version not known here yet.
                 tally.digest = page.metadata_digest
-                self._refresh_metadata_if_changed(tally, page.metadata_digest)
+                refreshed |= self._refresh_metadata_if_changed(tally, page.metadata_digest)
             outcome = self.store.apply_pull(page)
             tally.pulled += outcome.taken
             tally.new_conflicts += outcome.new_conflicts
             if not page.more:
-                return True
+                return self._push_released(tally, should_stop) if refreshed else True
 
-    def _refresh_metadata_if_changed(self, tally: _Tally, digest: str) -> None:
+    def _refresh_metadata_if_changed(self, tally: _Tally, digest: str) -> bool:
+        """Fetch and keep the metadata when its digest differs from the stored one."""
         if self.store.get_setting(METADATA_DIGEST_KEY) == digest:
-            return
+            return False
         metadata = self.transport.metadata()
         server_time = metadata.get("server_time")
         if isinstance(server_time, str):
             self._clock(tally, server_time)
         apply_metadata(self.store, self.transport, metadata)
+        return True
 
     def _clock(self, tally: _Tally, server_time: str) -> None:
         if not server_time:
