@@ -7,10 +7,11 @@ words, never as a traceback, and the figures on this computer are untouched eith
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -165,7 +166,14 @@ class LoginDialog(QDialog):
                 "this computer; please tell your IT staff."
             ),
         }
-        text = detail.get(lang) if kind == "known" else texts[kind]
+        if kind == "known":
+            message, wait_s = detail
+            text = message.get(lang)
+            if wait_s:
+                minutes = QLocale().toString(max(1, math.ceil(wait_s / 60)))
+                text += " " + self.tr("Try again in about %1 minute(s).").replace("%1", minutes)
+        else:
+            text = texts[kind]
         self.problem.setText(text)
         if self.problem.isVisibleTo(self) != bool(text):
             self.problem.setVisible(bool(text))
@@ -222,7 +230,8 @@ class LoginDialog(QDialog):
         self._set_busy(False)
         message = getattr(exc, "message", None)
         if isinstance(message, Text):
-            self._set_problem("known", message)
+            # Too many attempts: the server says how long the lock lasts (Retry-After).
+            self._set_problem("known", (message, getattr(exc, "retry_after", None)))
         else:
             problem_text(exc, current_lang(), "")  # logs the bug in full
             self._set_problem("unexpected")

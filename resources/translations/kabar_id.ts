@@ -574,60 +574,65 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../desktop/login.py" line="125"/>
+        <location filename="../../desktop/login.py" line="126"/>
         <source>Kabar — log in to the server</source>
         <extracomment>(server URL, username, password) -&gt; sync.transport.LoginResult; runs on a worker thread</extracomment>
         <translation>Kabar — masuk ke server</translation>
     </message>
     <message>
-        <location filename="../../desktop/login.py" line="128"/>
+        <location filename="../../desktop/login.py" line="129"/>
         <source>Log in once with the account your district admin gave you. Afterwards Kabar sends your figures in the background whenever there is a signal. Without logging in, everything still works on this computer.</source>
         <translation>Masuk sekali dengan akun dari admin kabupaten Anda. Sesudah itu Kabar mengirim angka Anda di latar belakang setiap kali ada sinyal. Tanpa masuk pun, semua tetap bisa dipakai di komputer ini.</translation>
     </message>
     <message>
-        <location filename="../../desktop/login.py" line="133"/>
+        <location filename="../../desktop/login.py" line="134"/>
         <source>Server &amp;address:</source>
         <translation>&amp;Alamat server:</translation>
     </message>
     <message>
-        <location filename="../../desktop/login.py" line="134"/>
+        <location filename="../../desktop/login.py" line="135"/>
         <source>&amp;Username:</source>
         <translation>Nama &amp;pengguna:</translation>
     </message>
     <message>
-        <location filename="../../desktop/login.py" line="135"/>
+        <location filename="../../desktop/login.py" line="136"/>
         <source>&amp;Password:</source>
         <translation>&amp;Kata sandi:</translation>
     </message>
     <message>
-        <location filename="../../desktop/login.py" line="136"/>
+        <location filename="../../desktop/login.py" line="137"/>
         <source>Log in</source>
         <translation>Masuk</translation>
     </message>
     <message>
-        <location filename="../../desktop/login.py" line="137"/>
+        <location filename="../../desktop/login.py" line="138"/>
         <source>Contacting the server…</source>
         <translation>Menghubungi server…</translation>
     </message>
     <message>
-        <location filename="../../desktop/login.py" line="158"/>
+        <location filename="../../desktop/login.py" line="159"/>
         <source>Type the server address, starting with http:// or https:// (ask your district admin).</source>
         <translation>Ketik alamat server, diawali http:// atau https:// (tanyakan admin kabupaten).</translation>
     </message>
     <message>
-        <location filename="../../desktop/login.py" line="161"/>
+        <location filename="../../desktop/login.py" line="162"/>
         <source>Type your username.</source>
         <translation>Ketik nama pengguna Anda.</translation>
     </message>
     <message>
-        <location filename="../../desktop/login.py" line="162"/>
+        <location filename="../../desktop/login.py" line="163"/>
         <source>Type your password.</source>
         <translation>Ketik kata sandi Anda.</translation>
     </message>
     <message>
-        <location filename="../../desktop/login.py" line="164"/>
+        <location filename="../../desktop/login.py" line="165"/>
         <source>Logging in failed because of an unexpected problem. Your figures are safe on this computer; please tell your IT staff.</source>
         <translation>Gagal masuk karena masalah yang tidak terduga. Angka Anda aman di komputer ini; mohon beri tahu petugas TI.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/login.py" line="174"/>
+        <source>Try again in about %1 minute(s).</source>
+        <translation>Coba lagi sekitar %1 menit lagi.</translation>
     </message>
 </context>
 <context>

@@ -234,6 +234,43 @@ def test_a_login_that_no_longer_works_asks_for_the_password_and_keeps_the_outbox
     kabar.stop(launched)
 
 
+@pytest.fixture
+def strict_server(seeded_server_db: Path, tmp_path: Path) -> Any:
+    """The real server, asking for an app version newer than this one (426 on push)."""
+    import shutil
+
+    from server.settings import Settings
+    from tests.server.conftest import LiveServer
+
+    target = tmp_path / "strict-server.db"
+    shutil.copyfile(seeded_server_db, target)
+    live = LiveServer(f"sqlite:///{target}", Settings(app_minimum="99.0.0")).start()
+    yield live
+    live.stop()
+
+
+def test_an_app_too_old_for_the_server_says_so_and_keeps_the_outbox(  # type: ignore[no-untyped-def]
+    kabar, qtbot, strict_server, os_keyring
+) -> None:
+    log_in_store(kabar.data_dir, strict_server, "ani")
+    launched = kabar.start(today=TODAY, unlock=skip_unlock)
+    window = launched.window
+    runner = quick(window)
+    field = plain_integer(window.views[0].form)
+    save_by_keys(qtbot, window, field.code, "4")
+    qtbot.waitUntil(lambda: runner.blocked == "too_old", timeout=20000)
+    qtbot.waitUntil(lambda: kabar.idle(window))
+    assert window.status.connection_label.text() == "Perbarui Kabar untuk mengirim"
+    assert window.notice_label.isVisible() and "terlalu lama" in window.notice_label.text()
+    assert window.status.outbox_label.text() == "1 belum terkirim"
+    runs = runner.runs
+    save_by_keys(qtbot, window, field.code, "5")
+    qtbot.waitUntil(lambda: kabar.idle(window))
+    # No automatic tries until Kabar is updated (F5 still tries).
+    assert runner.runs == runs and not runner._debounce.isActive()
+    kabar.stop(launched)
+
+
 # -- conflicts and corrections by others ----------------------------------------------------
 
 

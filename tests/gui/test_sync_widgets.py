@@ -114,6 +114,25 @@ def test_a_bug_in_login_is_said_plainly_not_as_a_traceback(qtbot, indonesian, la
     assert "KeyError" in caplog.text  # the bug itself goes to the log, in full
 
 
+def test_too_many_attempts_says_how_long_to_wait(qtbot, indonesian, lane) -> None:  # type: ignore[no-untyped-def]
+    from desktop.login import LoginDialog
+    from sync.transport import TransientError
+
+    def attempt(url: str, username: str, password: str) -> None:
+        too_many = Text("Terlalu banyak percobaan masuk.", "Too many login attempts.")
+        raise TransientError(too_many, "too_many_attempts", retry_after=545.0)
+
+    dialog = LoginDialog(lane, attempt, server_url="http://127.0.0.1:9", username="ani")
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.keyClicks(dialog.password, "x")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.busy)
+    assert dialog.problem_text() == (
+        "Terlalu banyak percobaan masuk. Coba lagi sekitar 10 menit lagi."
+    )
+
+
 # -- unlock ---------------------------------------------------------------------------------
 
 
