@@ -355,9 +355,14 @@ class MainWindow(QMainWindow):
         s = self.session
         org, ids = s.facility_code, [f.id for f in s.forms]
 
+        # Without a server nothing is on its way anywhere: every day marked "waiting" would be
+        # noise (the status bar still counts what is not sent yet).
+        marks = bool(s.server_url)
+
         def work() -> tuple[dict[date, str], dict[date, str], Any]:
             statuses = s.store.day_statuses(org, ids, first, last)
-            return statuses, s.store.day_sync_states(org, None, first, last), s.store.sync_summary()
+            sync_states = s.store.day_sync_states(org, None, first, last) if marks else {}
+            return statuses, sync_states, s.store.sync_summary()
 
         def done(outcome: tuple[dict[date, str], dict[date, str], Any]) -> None:
             statuses, sync_states, summary = outcome
