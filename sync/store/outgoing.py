@@ -45,8 +45,16 @@ _BUSY_DAYS = """
     WHERE state = 'inflight'
        OR (state = 'held' AND reason IN ('unknown_form', 'unknown_form_version'))
 """
+# A cell edited while the server holds an open conflict on it waits for the person's choice
+# (the conflict dialog offers the new value as "mine"): sent now it would open a second
+# conflict on the server beside the first.
 _LOCAL_CELLS = """
-    SELECT indicator, value, base_rev, settles, updated_at FROM cells
+    SELECT indicator, value, base_rev, settles, updated_at,
+        EXISTS (SELECT 1 FROM local_conflicts AS lc
+                WHERE lc.state = 'open' AND lc.server_id IS NOT NULL
+                  AND lc.org_unit = cells.org_unit AND lc.form_id = cells.form_id
+                  AND lc.period = cells.period AND lc.indicator = cells.indicator) AS waits
+    FROM cells
     WHERE org_unit = ? AND form_id = ? AND period = ? AND sync_state = 'local'
     ORDER BY id
 """
@@ -65,9 +73,9 @@ _INSERT_ITEM = """
                             state, attempts, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'inflight', 0, ?)
 """
-_CELLS_PENDING = """
+_CELL_PENDING = """
     UPDATE cells SET sync_state = 'pending'
-    WHERE org_unit = ? AND form_id = ? AND period = ? AND sync_state = 'local'
+    WHERE org_unit = ? AND form_id = ? AND period = ? AND indicator = ? AND sync_state = 'local'
 """
 _COVER_OUTBOX = """
     UPDATE outbox SET push_uuid = ?, state = ?
@@ -178,7 +186,9 @@ def freeze(
     made = 0
     for ou, form_id, period in days:
         key = (ou, form_id, period)
-        cells = conn.execute(_LOCAL_CELLS, key).fetchall()
+        local = conn.execute(_LOCAL_CELLS, key).fetchall()
+        cells = [c[:5] for c in local if not c[5]]
+        waiting = len(cells) < len(local)
         version, saved_at = conn.execute(_DAY_SAVES, key).fetchone()
         if version is None:
             version = conn.execute(_DAY_VERSION, key).fetchone()[0]
@@ -187,8 +197,10 @@ def freeze(
         status = conn.execute(_DAY_STATUS, key).fetchone()
         complete = status is not None and status[0] == "complete"
         if not cells and not complete:
-            # Only a reopened day: the server keeps "complete" (it is sticky); nothing to send.
-            conn.execute(_COVER_OUTBOX, (None, "sent", *key))
+            if not waiting:
+                # Only a reopened day: the server keeps "complete" (it is sticky); nothing to
+                # send. (Saves of cells waiting for a settlement stay uncovered.)
+                conn.execute(_COVER_OUTBOX, (None, "sent", *key))
             continue
         times = [parse_utc(c[4]) for c in cells]
         if saved_at is not None:
@@ -235,7 +247,7 @@ def freeze(
                 now,
             ),
         )
-        conn.execute(_CELLS_PENDING, key)
+        conn.executemany(_CELL_PENDING, [(*key, c[0]) for c in cells])
         conn.execute(_COVER_OUTBOX, (uuid, "pending", *key))
         made += 1
     return made

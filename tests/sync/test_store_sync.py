@@ -258,3 +258,26 @@ def test_rejected_submissions_rekey_wait_or_set_aside(store: Store) -> None:
     assert store.freeze_outbox() == 0
     assert store.release_waiting() == 1
     assert len(store.push_batch(10)) == 2
+
+
+def test_an_edit_of_a_conflicted_cell_waits_for_the_settlement(store: Store) -> None:
+    store.save_day(FACILITY, FORM, DAY, {"sembuh": 2, "kasus_baru": 1}, author="Ani")
+    store.freeze_outbox()
+    conflict = CellReceipt("conflict", 12, conflict_id=77, value=5, by="Budi", at=None)
+    receipt = SubmissionReceipt(
+        "applied", 30, {"sembuh": conflict, "kasus_baru": CellReceipt("applied", 30)}
+    )
+    store.apply_receipts([(only_item(store), receipt)])
+    # Typed over the conflicted cell (and another cell) instead of using the dialog.
+    store.save_day(FACILITY, FORM, DAY, {"sembuh": 3, "kasus_baru": 4}, author="Ani")
+    assert store.freeze_outbox() == 1
+    assert payload(only_item(store))["x"] == {"kasus_baru": 4}  # the conflicted cell waits
+    store.apply_receipts([(only_item(store), applied(31, "kasus_baru"))])
+    assert store.freeze_outbox() == 0
+    [c] = store.open_conflicts()
+    assert (c.mine, c.theirs) == (3, 5)
+    assert store.day_sync_states(FACILITY, FORM.id, DAY, DAY) == {DAY: "konflik"}
+    assert store.sync_summary().unsent == 1
+    store.settle_conflict(c.id, c.mine, author="Ani")
+    assert store.freeze_outbox() == 1
+    assert payload(only_item(store))["x"] == {"sembuh": [3, 12, 77]}
