@@ -109,6 +109,9 @@ class ConflictDialog(QDialog):
         self.list.setObjectName("conflictList")
         self.list.currentItemChanged.connect(lambda cur, _prev: self._select(cur))
         self.list.setMinimumWidth(300)
+        self.list.setWordWrap(True)  # long facility and form names wrap, not scroll sideways
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setSpacing(2)
         self.empty_label = QLabel(page)
         self.empty_label.setWordWrap(True)
         left = QWidget(page)
@@ -152,7 +155,9 @@ class ConflictDialog(QDialog):
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.history.verticalHeader().hide()
-        self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        history_header = self.history.horizontalHeader()
+        history_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        history_header.setStretchLastSection(True)
         self.history.setMinimumHeight(120)
 
         self.mine_button = QPushButton(self.detail)

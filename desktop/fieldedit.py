@@ -74,6 +74,8 @@ class FieldEdit(QObject):
         self.value: Value = None
         self.type_error: Text | None = None
         self.issues: list[Issue] = []
+        #: the cell's sync state when a person must look ('conflict' | 'rejected'), else ""
+        self.sync_state = ""
 
         self.label = QLabel(parent)
         self.label.setWordWrap(True)
@@ -162,6 +164,13 @@ class FieldEdit(QObject):
                 return i
         return 0
 
+    def set_sync_state(self, state: str) -> None:
+        """Say beside the field when it is in conflict with the server or was refused."""
+        state = state if state in ("conflict", "rejected") else ""
+        if state != self.sync_state:
+            self.sync_state = state
+            self._show_messages()
+
     def set_issues(self, issues: list[Issue]) -> None:
         self.issues = issues
         self._show_messages()
@@ -172,6 +181,14 @@ class FieldEdit(QObject):
         if self.type_error is not None:
             lines.append("✖ " + self.type_error.get(self.lang))
             state = "error"
+        if self.sync_state == "conflict":
+            lines.append(
+                "⇄ " + self.tr("Changed on the server too: choose the value (Sync › Conflicts).")
+            )
+            state = "warning"
+        elif self.sync_state == "rejected":
+            lines.append("× " + self.tr("Refused by the server: see Sync › Conflicts for why."))
+            state = "warning"
         for issue in self.issues:
             if issue.severity == Severity.ERROR:
                 lines.append("✖ " + issue.message.get(self.lang))

@@ -54,6 +54,8 @@ class FormView(QScrollArea):
         #: after a "Tandai lengkap" attempt, required-missing errors are shown too
         self.complete_check = False
         self.issues: list[Issue] = []
+        #: field code -> its cell's sync state, for the cells a person must look at
+        self.sync_states: dict[str, str] = {}
         self.edits: dict[str, FieldEdit] = {}
         self._groups: list[tuple[QGroupBox, Text]] = []
         self._grids: list[QGridLayout] = []
@@ -117,6 +119,7 @@ class FormView(QScrollArea):
         self.setWidget(body)
         for code, fe in self.edits.items():
             fe.set_value(self.loaded.get(code))
+            fe.set_sync_state(self.sync_states.get(code, ""))
         self._show_issues()
         self._align_columns()
 
@@ -160,6 +163,12 @@ class FormView(QScrollArea):
         for code, fe in self.edits.items():
             fe.set_value(values.get(code))
         self.revalidate()
+
+    def set_sync_states(self, states: dict[str, str]) -> None:
+        """The day's cells that are in conflict or refused (others are not worth a word)."""
+        self.sync_states = {c: s for c, s in states.items() if s in ("conflict", "rejected")}
+        for code, fe in self.edits.items():
+            fe.set_sync_state(self.sync_states.get(code, ""))
 
     def values(self) -> dict[str, Value]:
         """Every field's last good value (a field with a type error keeps its loaded value)."""

@@ -315,6 +315,7 @@ class MainWindow(QMainWindow):
         for view in self.views:
             data, previous, history = result[view.form.id]
             view.set_day(dict(data.values), data.status, previous, history)
+            view.set_sync_states({code: cell.sync_state for code, cell in data.cells.items()})
 
     def reload_after_pull(self) -> None:
         """Show figures others corrected on this day, unless the officer is editing it."""
@@ -325,6 +326,9 @@ class MainWindow(QMainWindow):
         def done(result: dict[str, tuple[Any, dict[str, Value], dict[str, list[Value]]]]) -> None:
             if generation != self._generation or self._loading:
                 return
+            for view in self.views:  # a conflict settled or found: said beside its field
+                cells = result[view.form.id][0].cells
+                view.set_sync_states({code: cell.sync_state for code, cell in cells.items()})
             changed = [
                 view
                 for view in self.views

@@ -203,198 +203,198 @@
 <context>
     <name>ConflictDialog</name>
     <message>
-        <location filename="../../desktop/conflicts.py" line="327"/>
+        <location filename="../../desktop/conflicts.py" line="332"/>
         <source>Type the value to keep first.</source>
         <extracomment>form id -&gt; its definition (None when this computer does not know it) org unit code -&gt; its name</extracomment>
         <translation>Ketik dulu nilai yang mau dipakai.</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="334"/>
+        <location filename="../../desktop/conflicts.py" line="339"/>
         <source>Saving your choice…</source>
         <translation>Menyimpan pilihan Anda…</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="410"/>
-        <location filename="../../desktop/conflicts.py" line="462"/>
-        <location filename="../../desktop/conflicts.py" line="576"/>
+        <location filename="../../desktop/conflicts.py" line="415"/>
+        <location filename="../../desktop/conflicts.py" line="467"/>
+        <location filename="../../desktop/conflicts.py" line="581"/>
         <source>&amp;Another value:</source>
         <translation>Nilai &amp;lain:</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="447"/>
+        <location filename="../../desktop/conflicts.py" line="452"/>
         <source>%1, %2. Someone else changed this figure on the server before your change arrived. Nothing was overwritten: choose the value that is right.</source>
         <translation>%1, %2. Orang lain sudah mengubah angka ini di server sebelum perubahan Anda sampai. Tidak ada yang ditimpa: pilih nilai yang benar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="453"/>
-        <location filename="../../desktop/conflicts.py" line="478"/>
-        <location filename="../../desktop/conflicts.py" line="518"/>
+        <location filename="../../desktop/conflicts.py" line="458"/>
+        <location filename="../../desktop/conflicts.py" line="483"/>
+        <location filename="../../desktop/conflicts.py" line="523"/>
         <source>(empty)</source>
         <translation>(kosong)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="457"/>
+        <location filename="../../desktop/conflicts.py" line="462"/>
         <source>typed on this computer</source>
         <translation>diisi di komputer ini</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="458"/>
-        <location filename="../../desktop/conflicts.py" line="495"/>
+        <location filename="../../desktop/conflicts.py" line="463"/>
+        <location filename="../../desktop/conflicts.py" line="500"/>
         <source>someone</source>
         <translation>seseorang</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="459"/>
+        <location filename="../../desktop/conflicts.py" line="464"/>
         <source>unknown time</source>
         <translation>waktu tidak diketahui</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="460"/>
+        <location filename="../../desktop/conflicts.py" line="465"/>
         <source>by %1, %2</source>
         <translation>oleh %1, %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="466"/>
+        <location filename="../../desktop/conflicts.py" line="471"/>
         <source>When</source>
         <translation>Kapan</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="466"/>
+        <location filename="../../desktop/conflicts.py" line="471"/>
         <source>Who</source>
         <translation>Siapa</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="466"/>
+        <location filename="../../desktop/conflicts.py" line="471"/>
         <source>Old</source>
         <translation>Lama</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="466"/>
+        <location filename="../../desktop/conflicts.py" line="471"/>
         <source>New</source>
         <translation>Baru</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="466"/>
+        <location filename="../../desktop/conflicts.py" line="471"/>
         <source>Where</source>
         <translation>Di mana</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="472"/>
+        <location filename="../../desktop/conflicts.py" line="477"/>
         <source>History of this figure: loading…</source>
         <translation>Riwayat angka ini: memuat…</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="475"/>
+        <location filename="../../desktop/conflicts.py" line="480"/>
         <source>History of this figure (newest last):</source>
         <translation>Riwayat angka ini (terbaru paling bawah):</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="485"/>
+        <location filename="../../desktop/conflicts.py" line="490"/>
         <source>server</source>
         <translation>server</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="485"/>
+        <location filename="../../desktop/conflicts.py" line="490"/>
         <source>this computer</source>
         <translation>komputer ini</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="498"/>
+        <location filename="../../desktop/conflicts.py" line="503"/>
         <source>server (not applied here)</source>
         <translation>server (belum diterapkan di sini)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="510"/>
+        <location filename="../../desktop/conflicts.py" line="515"/>
         <source>Date</source>
         <translation>Tanggal</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="511"/>
+        <location filename="../../desktop/conflicts.py" line="516"/>
         <source>Facility</source>
         <translation>Fasilitas</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="512"/>
+        <location filename="../../desktop/conflicts.py" line="517"/>
         <source>Form</source>
         <translation>Formulir</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="513"/>
+        <location filename="../../desktop/conflicts.py" line="518"/>
         <source>Figure</source>
         <translation>Isian</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="514"/>
+        <location filename="../../desktop/conflicts.py" line="519"/>
         <source>Value</source>
         <translation>Nilai</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="515"/>
+        <location filename="../../desktop/conflicts.py" line="520"/>
         <source>Reason</source>
         <translation>Alasan</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="529"/>
+        <location filename="../../desktop/conflicts.py" line="534"/>
         <source>the whole day</source>
         <translation>seluruh hari</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="551"/>
+        <location filename="../../desktop/conflicts.py" line="556"/>
         <source>Conflicts (%1)</source>
         <translation>Konflik (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="552"/>
+        <location filename="../../desktop/conflicts.py" line="557"/>
         <source>Refused by the server (%1)</source>
         <translation>Ditolak server (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="555"/>
+        <location filename="../../desktop/conflicts.py" line="560"/>
         <source>No open conflicts. Every figure agrees with the server.</source>
         <translation>Tidak ada konflik. Semua angka sama dengan di server.</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="560"/>
+        <location filename="../../desktop/conflicts.py" line="565"/>
         <source>Kabar — conflicts and refused figures</source>
         <translation>Kabar — konflik dan data ditolak</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="561"/>
+        <location filename="../../desktop/conflicts.py" line="566"/>
         <source>Two values for one figure</source>
         <translation>Dua nilai untuk satu angka</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="562"/>
+        <location filename="../../desktop/conflicts.py" line="567"/>
         <source>My value:</source>
         <translation>Nilai saya:</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="563"/>
+        <location filename="../../desktop/conflicts.py" line="568"/>
         <source>Server&apos;s value:</source>
         <translation>Nilai server:</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="564"/>
+        <location filename="../../desktop/conflicts.py" line="569"/>
         <source>Keep &amp;my value (Alt+1)</source>
         <translation>Pakai nilai &amp;saya (Alt+1)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="565"/>
+        <location filename="../../desktop/conflicts.py" line="570"/>
         <source>Take the &amp;server&apos;s value (Alt+2)</source>
         <translation>Pakai nilai se&amp;rver (Alt+2)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="566"/>
+        <location filename="../../desktop/conflicts.py" line="571"/>
         <source>Or enter another value (Alt+3)</source>
         <translation>Atau isi nilai lain (Alt+3)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="567"/>
+        <location filename="../../desktop/conflicts.py" line="572"/>
         <source>Use &amp;this value</source>
         <translation>Pakai nilai &amp;ini</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="570"/>
+        <location filename="../../desktop/conflicts.py" line="575"/>
         <source>The server refused these figures for good. They stay on this computer; the reason says what to change (often: ask your district admin).</source>
         <translation>Server menolak angka-angka ini secara tetap. Angkanya tetap tersimpan di komputer ini; alasannya menjelaskan apa yang perlu diubah (sering kali: tanyakan admin kabupaten).</translation>
     </message>
@@ -433,24 +433,35 @@
 <context>
     <name>FieldEdit</name>
     <message>
-        <location filename="../../desktop/fieldedit.py" line="129"/>
+        <location filename="../../desktop/fieldedit.py" line="131"/>
         <source>↓ Yesterday</source>
+        <extracomment>the cell&apos;s sync state when a person must look (&apos;conflict&apos; | &apos;rejected&apos;), else &quot;&quot;</extracomment>
         <translation>↓ Kemarin</translation>
     </message>
     <message>
-        <location filename="../../desktop/fieldedit.py" line="130"/>
+        <location filename="../../desktop/fieldedit.py" line="132"/>
         <source>Copy from yesterday (Ctrl+D)</source>
         <translation>Salin dari kemarin (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/fieldedit.py" line="145"/>
+        <location filename="../../desktop/fieldedit.py" line="147"/>
         <source>Yes</source>
         <translation>Ya</translation>
     </message>
     <message>
-        <location filename="../../desktop/fieldedit.py" line="146"/>
+        <location filename="../../desktop/fieldedit.py" line="148"/>
         <source>No</source>
         <translation>Tidak</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/fieldedit.py" line="186"/>
+        <source>Changed on the server too: choose the value (Sync › Conflicts).</source>
+        <translation>Diubah juga di server: pilih nilainya (Sinkronisasi › Konflik).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/fieldedit.py" line="190"/>
+        <source>Refused by the server: see Sync › Conflicts for why.</source>
+        <translation>Ditolak server: lihat alasannya di Sinkronisasi › Konflik.</translation>
     </message>
 </context>
 <context>
@@ -648,77 +659,77 @@
         <translation>Perubahan untuk %1 disimpan sebagai draf.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="401"/>
+        <location filename="../../desktop/mainwindow.py" line="410"/>
         <source>Put the cursor in a stock field first.</source>
         <translation>Letakkan kursor di kolom stok dulu.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="406"/>
+        <location filename="../../desktop/mainwindow.py" line="415"/>
         <source>%1 is not a stock field.</source>
         <translation>%1 bukan kolom stok.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="411"/>
+        <location filename="../../desktop/mainwindow.py" line="420"/>
         <source>No value from yesterday for %1.</source>
         <translation>Tidak ada nilai kemarin untuk %1.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="414"/>
+        <location filename="../../desktop/mainwindow.py" line="423"/>
         <source>Copied from yesterday: %1</source>
         <translation>Disalin dari kemarin: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="425"/>
+        <location filename="../../desktop/mainwindow.py" line="434"/>
         <source>Copied %1 stock fields from yesterday.</source>
         <translation>%1 kolom stok disalin dari kemarin.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="446"/>
+        <location filename="../../desktop/mainwindow.py" line="455"/>
         <source>Not saved because of a typing error: %1</source>
         <translation>Tidak disimpan karena salah ketik: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="450"/>
+        <location filename="../../desktop/mainwindow.py" line="459"/>
         <source>Nothing to save: no changes.</source>
         <translation>Tidak ada yang perlu disimpan: belum ada perubahan.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="472"/>
+        <location filename="../../desktop/mainwindow.py" line="481"/>
         <source>%1 marked complete.</source>
         <translation>%1 ditandai lengkap.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="494"/>
+        <location filename="../../desktop/mainwindow.py" line="503"/>
         <source>Cannot mark complete yet: fix %1 error(s) first.</source>
         <translation>Belum bisa ditandai lengkap: perbaiki dulu %1 kesalahan.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="505"/>
+        <location filename="../../desktop/mainwindow.py" line="514"/>
         <source>Cannot mark complete yet: tick &quot;I have checked this&quot; for %1 warning(s).</source>
         <translation>Belum bisa ditandai lengkap: centang &quot;Sudah saya periksa&quot; pada %1 peringatan.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="521"/>
+        <location filename="../../desktop/mainwindow.py" line="530"/>
         <source>Put the cursor in a field first.</source>
         <translation>Letakkan kursor di sebuah kolom dulu.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="558"/>
+        <location filename="../../desktop/mainwindow.py" line="567"/>
         <source>Exporting…</source>
         <translation>Mengekspor…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="562"/>
+        <location filename="../../desktop/mainwindow.py" line="571"/>
         <source>Exported to %1</source>
         <translation>Diekspor ke %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="591"/>
+        <location filename="../../desktop/mainwindow.py" line="600"/>
         <source>Keyboard keys</source>
         <translation>Tombol keyboard</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="598"/>
+        <location filename="../../desktop/mainwindow.py" line="607"/>
         <source>Tab / Enter: next field
 Shift+Tab: previous field
 Ctrl+S: save draft
@@ -747,92 +758,92 @@ F5: sinkronkan sekarang
 Ctrl+K: konflik dan data ditolak</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="620"/>
+        <location filename="../../desktop/mainwindow.py" line="629"/>
         <source>Unexpected error (please report it): %1</source>
         <translation>Kesalahan tak terduga (mohon laporkan): %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="622"/>
+        <location filename="../../desktop/mainwindow.py" line="631"/>
         <source>Kabar</source>
         <translation>Kabar</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="634"/>
+        <location filename="../../desktop/mainwindow.py" line="643"/>
         <source>Someone else changed a figure of this day on the server too. Nothing was overwritten: choose which value stays.</source>
         <translation>Orang lain juga mengubah angka hari ini di server. Tidak ada yang ditimpa: pilih nilai yang dipakai.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="637"/>
+        <location filename="../../desktop/mainwindow.py" line="646"/>
         <source>Settle the conflict…</source>
         <translation>Selesaikan konflik…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="639"/>
+        <location filename="../../desktop/mainwindow.py" line="648"/>
         <source>The server refused a figure of this day. See why:</source>
         <translation>Server menolak angka hari ini. Lihat alasannya:</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="640"/>
+        <location filename="../../desktop/mainwindow.py" line="649"/>
         <source>Refused figures…</source>
         <translation>Data ditolak…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="643"/>
+        <location filename="../../desktop/mainwindow.py" line="652"/>
         <source>Figures of this day were changed on the server. Your unsaved typing is kept on screen; save it, then check the cell history (F2).</source>
         <translation>Angka hari ini diubah di server. Isian Anda yang belum disimpan tetap di layar; simpan dulu, lalu periksa riwayat isian (F2).</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="648"/>
+        <location filename="../../desktop/mainwindow.py" line="657"/>
         <source>Figures of this day were corrected on the server and are shown now.</source>
         <translation>Angka hari ini dikoreksi di server dan sekarang ditampilkan.</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="685"/>
+        <location filename="../../desktop/mainwindow.py" line="694"/>
         <source>Kabar — %1</source>
         <translation>Kabar — %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="686"/>
+        <location filename="../../desktop/mainwindow.py" line="695"/>
         <source>Officer: %1</source>
         <translation>Petugas: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="688"/>
+        <location filename="../../desktop/mainwindow.py" line="697"/>
         <source>Save draft (Ctrl+S)</source>
         <translation>Simpan draf (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="689"/>
+        <location filename="../../desktop/mainwindow.py" line="698"/>
         <source>Mark complete (Ctrl+Enter)</source>
         <translation>Tandai lengkap (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="695"/>
+        <location filename="../../desktop/mainwindow.py" line="704"/>
         <source>Loading…</source>
         <translation>Memuat…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="698"/>
+        <location filename="../../desktop/mainwindow.py" line="707"/>
         <source>empty</source>
         <translation>kosong</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="699"/>
+        <location filename="../../desktop/mainwindow.py" line="708"/>
         <source>draft</source>
         <translation>draf</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="700"/>
+        <location filename="../../desktop/mainwindow.py" line="709"/>
         <source>complete</source>
         <translation>lengkap</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="709"/>
+        <location filename="../../desktop/mainwindow.py" line="718"/>
         <source>Complete</source>
         <translation>Lengkap</translation>
     </message>
     <message>
-        <location filename="../../desktop/mainwindow.py" line="723"/>
+        <location filename="../../desktop/mainwindow.py" line="732"/>
         <source>Saving before closing…</source>
         <translation>Menyimpan sebelum menutup…</translation>
     </message>

@@ -306,6 +306,8 @@ def test_a_conflict_is_seen_on_the_calendar_and_settled_in_the_window(  # type: 
     view = window.views[0]
     assert view.edits[corrected.code].editor.text() == "40"  # the other figure: taken, shown
     assert view.edits[contested.code].editor.text() == "9"  # never overwritten silently
+    assert view.edits[contested.code].message.text().startswith("⇄ Diubah juga di server")
+    assert not view.edits[corrected.code].message.text()
     assert window.sync_notice_bar.isVisible() and window.sync_notice_button.isVisible()
     assert window.actions_.conflicts.text() == "&Konflik (1)…"
 
@@ -344,6 +346,7 @@ def test_a_conflict_is_seen_on_the_calendar_and_settled_in_the_window(  # type: 
     )
     assert statuses == [("resolved",)]
     assert view.edits[contested.code].editor.text() == str(expected)
+    assert not view.edits[contested.code].message.text()
     assert window.actions_.conflicts.text() == "&Konflik (0)…"
     assert not window.sync_notice_button.isVisible()
     kabar.stop(launched)
