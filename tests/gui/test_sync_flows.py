@@ -163,6 +163,35 @@ def test_login_through_the_dialog_then_a_save_is_sent_in_the_background(  # type
     kabar.stop(launched)
 
 
+def test_without_a_usable_keyring_the_login_lasts_this_session_and_says_so(  # type: ignore[no-untyped-def]
+    kabar, qtbot, server
+) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())  # a Windows without a usable credential store
+    try:
+        launched = kabar.start(today=TODAY, extra_args=("--server", server.url))
+        window = launched.window
+        quick(window)
+        window.actions_.login.trigger()
+        dialog = window.sync_ui.login_dialog
+        qtbot.keyClicks(dialog.username, "ani")
+        qtbot.keyClicks(dialog.password, SEED_PASSWORD)
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
+        assert window.notice_label.isVisible()
+        assert "hanya berlaku sampai Kabar ditutup" in window.notice_label.text()
+        field = plain_integer(window.views[0].form)
+        save_by_keys(qtbot, window, field.code, "8")
+        qtbot.waitUntil(lambda: window.calendar.sync_state_of(TODAY) == "terkirim", timeout=20000)
+        qtbot.waitUntil(lambda: kabar.idle(window))
+        kabar.stop(launched)
+    finally:
+        keyring.set_keyring(previous)
+
+
 # -- unlock, offline, expired login ---------------------------------------------------------
 
 

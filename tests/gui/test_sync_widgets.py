@@ -372,3 +372,23 @@ def test_status_bar_says_the_sync_state_in_indonesian(qtbot, indonesian) -> None
     indonesian.install("en")
     qtbot.waitUntil(lambda: bar.connection_label.text() == "Online")
     assert bar.outbox_label.text() == "0 not sent yet"
+
+
+def test_the_network_coming_back_brings_a_sync_soon_after_a_failed_one(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtNetwork import QNetworkInformation
+
+    from desktop.syncrunner import SyncRunner
+
+    class FailedRun:
+        finished = False
+
+    runner = SyncRunner(object(), server_url="http://127.0.0.1:9", username="ani")
+    online = QNetworkInformation.Reachability.Online
+    runner._on_reachability(online)
+    assert not runner._debounce.isActive()  # the last sync went well (or none yet): nothing
+    runner.last_report = FailedRun()
+    with qtbot.waitSignal(runner.network_changed) as changed:
+        runner._on_reachability(online)
+    assert changed.args == [True] and runner._debounce.isActive()
+    runner.stop()
+    assert not runner._debounce.isActive()
