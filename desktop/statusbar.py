@@ -88,6 +88,8 @@ class StatusBar(QStatusBar):
         self._last_sync: datetime | None = None
         self._problem: Any = None  # forms.model.Text
         self._clock_skew_s: float | None = None
+        self._sync_action: QAction | None = None
+        self._login_action: QAction | None = None
         self._retranslate()
 
     # -- what the window tells it --------------------------------------------------------
@@ -96,9 +98,10 @@ class StatusBar(QStatusBar):
         self._server = url
         self._retranslate()
 
-    def set_sync_action(self, action: QAction) -> None:
-        """The "sync now" action (F5) becomes the button; it shows once there is a server."""
-        self.sync_button.setDefaultAction(action)
+    def set_sync_action(self, action: QAction, login: QAction | None = None) -> None:
+        """The button: "log in to the server" until logged in (the offer stays in view), then
+        "sync now" (F5). It shows once there is a server."""
+        self._sync_action, self._login_action = action, login
         self._retranslate()
 
     def set_saved(self, when: datetime) -> None:
@@ -233,9 +236,12 @@ class StatusBar(QStatusBar):
         self.clock_label.setText(self.tr("⚠ Check the clock") if clock else "")
         self.clock_label.setToolTip(clock)
         self.clock_label.setVisible(bool(clock))
-        self.sync_button.setVisible(
-            bool(self._server) and self.sync_button.defaultAction() is not None
-        )
+        action = self._sync_action
+        if not self._logged_in and self._login_action is not None:
+            action = self._login_action
+        if action is not None and self.sync_button.defaultAction() is not action:
+            self.sync_button.setDefaultAction(action)
+        self.sync_button.setVisible(bool(self._server) and action is not None)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -37,7 +37,7 @@ class SyncControls(QObject):
         runner.login_needed.connect(self._on_login_needed)
         runner.app_too_old.connect(self._on_app_too_old)
         runner.lane.error.connect(window.show_error)
-        self.status.set_sync_action(a.sync_now)
+        self.status.set_sync_action(a.sync_now, a.login)
         self.status.set_logged_in(runner.logged_in)
 
     @property

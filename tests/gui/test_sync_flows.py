@@ -127,7 +127,7 @@ def test_login_through_the_dialog_then_a_save_is_sent_in_the_background(  # type
     runner = quick(window)
     status = window.status
     assert status.connection_label.text() == "Belum masuk ke server"
-    assert status.sync_button.isVisible()
+    assert status.sync_button.isVisible() and status.sync_button.text() == "Masuk ke server"
 
     qtbot.keyClick(window, Qt.Key.Key_F5)  # no login yet: F5 offers it
     qtbot.waitUntil(lambda: window.sync_ui.login_dialog is not None)
@@ -149,6 +149,7 @@ def test_login_through_the_dialog_then_a_save_is_sent_in_the_background(  # type
     assert SEED_PASSWORD not in json.dumps(list(os_keyring.secrets.values()))
     qtbot.waitUntil(lambda: synced(kabar, window, 1), timeout=20000)
     assert status.connection_label.text() == "Daring"
+    assert status.sync_button.text() == "Sinkronkan sekarang"
 
     form = window.views[0].form
     field = plain_integer(form)
