@@ -193,6 +193,30 @@ def test_without_a_usable_keyring_the_login_lasts_this_session_and_says_so(  # t
         keyring.set_keyring(previous)
 
 
+def test_login_problems_are_said_beside_the_form(kabar, qtbot, server, os_keyring) -> None:  # type: ignore[no-untyped-def]
+    launched = kabar.start(today=TODAY)
+    window = launched.window
+    quick(window)
+    window.actions_.login.trigger()
+    dialog = window.sync_ui.login_dialog
+    qtbot.keyClicks(dialog.username, "ani")
+    said = {}
+    for name, url in (
+        ("unreachable", "http://127.0.0.1:9"),  # nothing listens there
+        ("tls", server.url.replace("http://", "https://")),  # not the server's language
+    ):
+        type_into(qtbot, dialog.server, url)
+        type_into(qtbot, dialog.password, SEED_PASSWORD)
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=20000)
+        said[name] = dialog.problem_text()
+    assert said["unreachable"].startswith("Tidak dapat menghubungi server.")
+    assert said["tls"].startswith("Sertifikat keamanan server tidak dapat diverifikasi.")
+    assert dialog.isVisible() and not window.session.sync.logged_in
+    dialog.reject()
+    kabar.stop(launched)
+
+
 # -- unlock, offline, expired login ---------------------------------------------------------
 
 
