@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -124,8 +125,13 @@ WAITING_FOR_FORM = Text(
 )
 
 
+#: one run at a time per store, however many engines are made for it (timer, save, network)
+_RUN_LOCKS: weakref.WeakKeyDictionary[Store, threading.Lock] = weakref.WeakKeyDictionary()
+_LOCKS_GUARD = threading.Lock()
+
+
 class SyncEngine:
-    """One sync run at a time per engine (``run`` holds a lock); see ``run``."""
+    """One sync run at a time per store (``run`` waits for a run already going); see ``run``."""
 
     def __init__(
         self,
@@ -143,7 +149,8 @@ class SyncEngine:
         self.batch_size = batch_size
         self.pull_limit = pull_limit
         self._now = now or (lambda: datetime.now(UTC))
-        self._lock = threading.Lock()
+        with _LOCKS_GUARD:
+            self._lock = _RUN_LOCKS.setdefault(store, threading.Lock())
 
     def run(self, should_stop: Callable[[], bool] = lambda: False) -> SyncReport:
         """freeze → push (batches of ≤ batch_size) → apply receipts → pull (pages) → apply.
@@ -251,9 +258,9 @@ class SyncEngine:
             if should_stop():
                 return False
             since = self.store.pull_cursor()
-            # A first pull (or a rebuilt store) takes everything, our own cells too; after
-            # that our own writes are known from the receipts.
-            raw = self.transport.pull(since, self.pull_limit, mine=since == 0)
+            # A first pull (a new store, or a restored backup) takes everything, this device's
+            # own cells too; after that its own writes are known from the receipts.
+            raw = self.transport.pull(since, self.pull_limit, mine=not self.store.has_pulled())
             page = decode_pull_page(raw)
             self._clock(tally, page.server_time)
             if page.metadata_digest is not None and page.metadata_digest != tally.digest:

@@ -153,9 +153,26 @@ def restore_latest_backup(data_dir: Path) -> Path:
         set_aside_damaged(data_dir)
     partial = main.with_name(main.name + ".restoring")
     shutil.copyfile(chosen, partial)
+    _forget_pull_cursor(partial)
     _fsync(partial)
     os.replace(partial, main)
     return chosen
+
+
+def _forget_pull_cursor(path: Path) -> None:
+    """The backup misses what this device sent after it was taken, and later pulls leave this
+    device's own cells out: the restored file's next pull must take everything again."""
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        has_settings = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings'"
+        ).fetchone()
+        if has_settings is not None:
+            conn.execute(
+                "DELETE FROM settings WHERE key IN ('sync.cursor', 'sync.metadata_digest')"
+            )
+    finally:
+        conn.close()
 
 
 def _fsync(path: Path) -> None:

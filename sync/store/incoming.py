@@ -91,9 +91,10 @@ _SET_CURSOR = (
 )
 
 
-def cursor(conn: sqlite3.Connection) -> int:
+def cursor(conn: sqlite3.Connection) -> int | None:
+    """The stored cursor; None when no pull was ever applied (a new or restored store)."""
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (CURSOR_KEY,)).fetchone()
-    return int(row[0]) if row is not None and row[0] else 0
+    return int(row[0]) if row is not None and row[0] else None
 
 
 def apply_page(
@@ -111,7 +112,7 @@ def apply_page(
         taken += t
         conflicts += c
     # A cursor never goes back (a page answered for an older cursor, e.g. a retried request).
-    conn.execute(_SET_CURSOR, (CURSOR_KEY, str(max(page.to, cursor(conn)))))
+    conn.execute(_SET_CURSOR, (CURSOR_KEY, str(max(page.to, cursor(conn) or 0))))
     return PullOutcome(taken=taken, new_conflicts=conflicts)
 
 

@@ -822,7 +822,13 @@ class Store:
     def pull_cursor(self) -> int:
         """The revision the next pull starts after (0: never pulled)."""
         with self._read() as conn:
-            return incoming.cursor(conn)
+            return incoming.cursor(conn) or 0
+
+    def has_pulled(self) -> bool:
+        """Whether a pull page was ever applied to this file (False for a new store and for a
+        restored backup: its next pull takes everything, this device's own cells too)."""
+        with self._read() as conn:
+            return incoming.cursor(conn) is not None
 
     def apply_pull(self, page: PullPage) -> PullOutcome:
         """Apply one pull page and store its cursor in the same transaction."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from sync.engine import SyncEngine, SyncReport
 from sync.protocol import metadata_digest, submission_id
 from sync.transport import OFFLINE, TransientError
 from tests.server.conftest import LiveServer
@@ -45,11 +47,22 @@ def test_autosaves_of_one_day_become_one_submission(
 
 def test_a_pure_push_is_two_round_trips(device: Callable[..., Device]) -> None:
     ani = device("ani")
-    ani.sync_ok()  # first pull (everything) done
+    pulls: list[dict[str, Any]] = []
+    real_pull = ani.transport.pull
+
+    def pull(since: int, limit: int, *, mine: bool) -> dict[str, Any]:
+        reply = real_pull(since, limit, mine=mine)
+        pulls.append({"mine": mine, **reply})
+        return reply
+
+    ani.transport.pull = pull  # type: ignore[method-assign]
+    ani.sync_ok()  # the first pull takes everything (an empty server here)
     before = (ani.transport.bytes_sent, ani.transport.bytes_received)
     ani.save({"suspek_baru": 12, "sembuh": 3}, complete=True)
     report = ani.sync_ok()
     assert report.round_trips == 2 and report.pushed == 1 and report.pulled == 0
+    # The second pull leaves out what this device just sent.
+    assert [p["mine"] for p in pulls] == [True, False] and pulls[1]["g"] == []
     sent = ani.transport.bytes_sent - before[0]
     received = ani.transport.bytes_received - before[1]
     # Small on the wire: request and reply headers included.
@@ -164,3 +177,24 @@ def test_mine_0_leaves_out_this_devices_cells_and_moves_on(
     assert camat.transport.pull(0, 100, mine=False)["g"][0]["x"] == {"suspek_baru": 1, "sembuh": 2}
     # Both replies carry the digest of what GET /metadata says.
     assert everything["m"] == others["m"] == metadata_digest(ani.transport.metadata())
+
+
+def test_two_engines_on_one_store_take_turns(
+    device: Callable[..., Device], server: LiveServer
+) -> None:
+    ani = device("ani")
+    for k in range(5):
+        ani.save({"suspek_baru": k}, period=DAY - timedelta(days=k))
+    other = SyncEngine(ani.store, ani.transport)
+    reports: list[SyncReport] = []
+    threads = [
+        threading.Thread(target=lambda e=e: reports.append(e.run())) for e in (ani.engine, other)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert all(r.finished for r in reports) and sum(r.pushed for r in reports) == 5
+    # One after the other: the second found nothing left to push (only its pull).
+    assert sorted(r.round_trips for r in reports) == [1, 2]
+    assert server_rows(server, "SELECT count(*) FROM submissions") == [(5,)]
