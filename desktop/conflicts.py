@@ -83,6 +83,7 @@ class ConflictDialog(QDialog):
     choice leaves as ``settle_requested(conflict, value, choice)``."""
 
     settle_requested = Signal(object, object, str)  # LocalConflict, value, KEEP_MINE|…
+    dismiss_requested = Signal(list)  # SetAside ids the officer has read
     history_wanted = Signal(object)  # LocalConflict
     refresh_wanted = Signal()
 
@@ -219,9 +220,14 @@ class ConflictDialog(QDialog):
         header = self.refused.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.dismiss_button = QPushButton(refused)
+        self.dismiss_button.setObjectName("dismissRefused")
+        self.dismiss_button.clicked.connect(self.dismiss_selected)
+        self.refused.itemSelectionChanged.connect(self._enable_dismiss)
         refused_column = QVBoxLayout(refused)
         refused_column.addWidget(self.refused_intro)
         refused_column.addWidget(self.refused, 1)
+        refused_column.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignRight)
         self.tabs.addTab(refused, "")
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -281,6 +287,20 @@ class ConflictDialog(QDialog):
         self.set_aside_rows = list(rows)
         self._fill_refused()
         self._retitle()
+        self._enable_dismiss()
+
+    def dismiss_selected(self) -> bool:
+        """Hide the selected refused figures from this list (they stay in the data file)."""
+        rows = sorted({index.row() for index in self.refused.selectedIndexes()})
+        ids = [self.set_aside_rows[r].id for r in rows if r < len(self.set_aside_rows)]
+        if not ids:
+            return False
+        self.dismiss_button.setEnabled(False)
+        self.dismiss_requested.emit(ids)
+        return True
+
+    def _enable_dismiss(self) -> None:
+        self.dismiss_button.setEnabled(bool(self.refused.selectedIndexes()))
 
     def show_notice(self, text: str) -> None:
         self._notice = text
@@ -570,6 +590,7 @@ class ConflictDialog(QDialog):
         self.theirs_button.setText(self.tr("Take the &server's value (Alt+2)"))
         self.other_box.setTitle(self.tr("Or enter another value (Alt+3)"))
         self.other_button.setText(self.tr("Use &this value"))
+        self.dismiss_button.setText(self.tr("I have read these: &hide them"))
         self.refused_intro.setText(
             self.tr(
                 "The server refused these figures for good. They stay on this computer; "

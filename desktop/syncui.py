@@ -173,6 +173,7 @@ class SyncControls(QObject):
             dialog = ConflictDialog(forms.get, lambda code: names.get(code, code), self.window)
             dialog.history_wanted.connect(self._load_history)
             dialog.settle_requested.connect(self._settle)
+            dialog.dismiss_requested.connect(self._dismiss)
             self.conflict_dialog = dialog
         self.conflict_dialog.show()
         self.conflict_dialog.raise_()
@@ -236,3 +237,12 @@ class SyncControls(QObject):
             failed,
             label="settle conflict",
         )
+
+    def _dismiss(self, ids: list[int]) -> None:
+        s = self.session
+
+        def done(_hidden: int) -> None:
+            self._load_conflicts()
+            self.window.refresh_statuses()  # the menu's count
+
+        s.ops.run(lambda: s.store.dismiss_set_aside(ids), done, label="dismiss refused")

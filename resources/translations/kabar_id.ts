@@ -203,198 +203,203 @@
 <context>
     <name>ConflictDialog</name>
     <message>
-        <location filename="../../desktop/conflicts.py" line="332"/>
+        <location filename="../../desktop/conflicts.py" line="352"/>
         <source>Type the value to keep first.</source>
         <extracomment>form id -&gt; its definition (None when this computer does not know it) org unit code -&gt; its name</extracomment>
         <translation>Ketik dulu nilai yang mau dipakai.</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="339"/>
+        <location filename="../../desktop/conflicts.py" line="359"/>
         <source>Saving your choice…</source>
         <translation>Menyimpan pilihan Anda…</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="415"/>
-        <location filename="../../desktop/conflicts.py" line="467"/>
-        <location filename="../../desktop/conflicts.py" line="581"/>
+        <location filename="../../desktop/conflicts.py" line="435"/>
+        <location filename="../../desktop/conflicts.py" line="487"/>
+        <location filename="../../desktop/conflicts.py" line="602"/>
         <source>&amp;Another value:</source>
         <translation>Nilai &amp;lain:</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="452"/>
+        <location filename="../../desktop/conflicts.py" line="472"/>
         <source>%1, %2. Someone else changed this figure on the server before your change arrived. Nothing was overwritten: choose the value that is right.</source>
         <translation>%1, %2. Orang lain sudah mengubah angka ini di server sebelum perubahan Anda sampai. Tidak ada yang ditimpa: pilih nilai yang benar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="458"/>
-        <location filename="../../desktop/conflicts.py" line="483"/>
-        <location filename="../../desktop/conflicts.py" line="523"/>
+        <location filename="../../desktop/conflicts.py" line="478"/>
+        <location filename="../../desktop/conflicts.py" line="503"/>
+        <location filename="../../desktop/conflicts.py" line="543"/>
         <source>(empty)</source>
         <translation>(kosong)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="462"/>
+        <location filename="../../desktop/conflicts.py" line="482"/>
         <source>typed on this computer</source>
         <translation>diisi di komputer ini</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="463"/>
-        <location filename="../../desktop/conflicts.py" line="500"/>
+        <location filename="../../desktop/conflicts.py" line="483"/>
+        <location filename="../../desktop/conflicts.py" line="520"/>
         <source>someone</source>
         <translation>seseorang</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="464"/>
+        <location filename="../../desktop/conflicts.py" line="484"/>
         <source>unknown time</source>
         <translation>waktu tidak diketahui</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="465"/>
+        <location filename="../../desktop/conflicts.py" line="485"/>
         <source>by %1, %2</source>
         <translation>oleh %1, %2</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="471"/>
+        <location filename="../../desktop/conflicts.py" line="491"/>
         <source>When</source>
         <translation>Kapan</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="471"/>
+        <location filename="../../desktop/conflicts.py" line="491"/>
         <source>Who</source>
         <translation>Siapa</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="471"/>
+        <location filename="../../desktop/conflicts.py" line="491"/>
         <source>Old</source>
         <translation>Lama</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="471"/>
+        <location filename="../../desktop/conflicts.py" line="491"/>
         <source>New</source>
         <translation>Baru</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="471"/>
+        <location filename="../../desktop/conflicts.py" line="491"/>
         <source>Where</source>
         <translation>Di mana</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="477"/>
+        <location filename="../../desktop/conflicts.py" line="497"/>
         <source>History of this figure: loading…</source>
         <translation>Riwayat angka ini: memuat…</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="480"/>
+        <location filename="../../desktop/conflicts.py" line="500"/>
         <source>History of this figure (newest last):</source>
         <translation>Riwayat angka ini (terbaru paling bawah):</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="490"/>
+        <location filename="../../desktop/conflicts.py" line="510"/>
         <source>server</source>
         <translation>server</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="490"/>
+        <location filename="../../desktop/conflicts.py" line="510"/>
         <source>this computer</source>
         <translation>komputer ini</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="503"/>
+        <location filename="../../desktop/conflicts.py" line="523"/>
         <source>server (not applied here)</source>
         <translation>server (belum diterapkan di sini)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="515"/>
+        <location filename="../../desktop/conflicts.py" line="535"/>
         <source>Date</source>
         <translation>Tanggal</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="516"/>
+        <location filename="../../desktop/conflicts.py" line="536"/>
         <source>Facility</source>
         <translation>Fasilitas</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="517"/>
+        <location filename="../../desktop/conflicts.py" line="537"/>
         <source>Form</source>
         <translation>Formulir</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="518"/>
+        <location filename="../../desktop/conflicts.py" line="538"/>
         <source>Figure</source>
         <translation>Isian</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="519"/>
+        <location filename="../../desktop/conflicts.py" line="539"/>
         <source>Value</source>
         <translation>Nilai</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="520"/>
+        <location filename="../../desktop/conflicts.py" line="540"/>
         <source>Reason</source>
         <translation>Alasan</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="534"/>
+        <location filename="../../desktop/conflicts.py" line="554"/>
         <source>the whole day</source>
         <translation>seluruh hari</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="556"/>
+        <location filename="../../desktop/conflicts.py" line="576"/>
         <source>Conflicts (%1)</source>
         <translation>Konflik (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="557"/>
+        <location filename="../../desktop/conflicts.py" line="577"/>
         <source>Refused by the server (%1)</source>
         <translation>Ditolak server (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="560"/>
+        <location filename="../../desktop/conflicts.py" line="580"/>
         <source>No open conflicts. Every figure agrees with the server.</source>
         <translation>Tidak ada konflik. Semua angka sama dengan di server.</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="565"/>
+        <location filename="../../desktop/conflicts.py" line="585"/>
         <source>Kabar — conflicts and refused figures</source>
         <translation>Kabar — konflik dan data ditolak</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="566"/>
+        <location filename="../../desktop/conflicts.py" line="586"/>
         <source>Two values for one figure</source>
         <translation>Dua nilai untuk satu angka</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="567"/>
+        <location filename="../../desktop/conflicts.py" line="587"/>
         <source>My value:</source>
         <translation>Nilai saya:</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="568"/>
+        <location filename="../../desktop/conflicts.py" line="588"/>
         <source>Server&apos;s value:</source>
         <translation>Nilai server:</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="569"/>
+        <location filename="../../desktop/conflicts.py" line="589"/>
         <source>Keep &amp;my value (Alt+1)</source>
         <translation>Pakai nilai &amp;saya (Alt+1)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="570"/>
+        <location filename="../../desktop/conflicts.py" line="590"/>
         <source>Take the &amp;server&apos;s value (Alt+2)</source>
         <translation>Pakai nilai se&amp;rver (Alt+2)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="571"/>
+        <location filename="../../desktop/conflicts.py" line="591"/>
         <source>Or enter another value (Alt+3)</source>
         <translation>Atau isi nilai lain (Alt+3)</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="572"/>
+        <location filename="../../desktop/conflicts.py" line="592"/>
         <source>Use &amp;this value</source>
         <translation>Pakai nilai &amp;ini</translation>
     </message>
     <message>
-        <location filename="../../desktop/conflicts.py" line="575"/>
+        <location filename="../../desktop/conflicts.py" line="593"/>
+        <source>I have read these: &amp;hide them</source>
+        <translation>Sudah saya baca: sem&amp;bunyikan</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/conflicts.py" line="596"/>
         <source>The server refused these figures for good. They stay on this computer; the reason says what to change (often: ask your district admin).</source>
         <translation>Server menolak angka-angka ini secara tetap. Angkanya tetap tersimpan di komputer ini; alasannya menjelaskan apa yang perlu diubah (sering kali: tanyakan admin kabupaten).</translation>
     </message>
@@ -874,104 +879,104 @@ Ctrl+K: konflik dan data ditolak</translation>
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../desktop/statusbar.py" line="167"/>
+        <location filename="../../desktop/statusbar.py" line="170"/>
         <source>%1 days</source>
         <extracomment>beyond this the engine&apos;s clock check speaks up (the contract&apos;s ten minutes) connection states, as shown in ``connection_label``</extracomment>
         <translation>%1 hari</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="169"/>
+        <location filename="../../desktop/statusbar.py" line="172"/>
         <source>%1 hours</source>
         <translation>%1 jam</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="170"/>
+        <location filename="../../desktop/statusbar.py" line="173"/>
         <source>ahead</source>
         <translation>lebih cepat</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="170"/>
+        <location filename="../../desktop/statusbar.py" line="173"/>
         <source>behind</source>
         <translation>lebih lambat</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="173"/>
+        <location filename="../../desktop/statusbar.py" line="176"/>
         <source>This computer&apos;s clock seems wrong (%1 %2). Figures are still sent in the right order; please correct the clock in Windows.</source>
         <translation>Jam komputer ini tampaknya salah (%1 %2). Data tetap terkirim dengan urutan yang benar; betulkan jam di Windows.</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="186"/>
+        <location filename="../../desktop/statusbar.py" line="189"/>
         <source>Saved %1</source>
         <translation>Tersimpan %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="188"/>
+        <location filename="../../desktop/statusbar.py" line="191"/>
         <source>Not saved yet</source>
         <translation>Belum disimpan</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="190"/>
+        <location filename="../../desktop/statusbar.py" line="193"/>
         <source>Saving…</source>
         <translation>Menyimpan…</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="194"/>
+        <location filename="../../desktop/statusbar.py" line="197"/>
         <source>%1 not sent yet</source>
         <translation>%1 belum terkirim</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="197"/>
-        <location filename="../../desktop/statusbar.py" line="217"/>
+        <location filename="../../desktop/statusbar.py" line="200"/>
+        <location filename="../../desktop/statusbar.py" line="220"/>
         <source>Server: %1</source>
         <translation>Server: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="199"/>
+        <location filename="../../desktop/statusbar.py" line="202"/>
         <source>No server set</source>
         <translation>Server belum diatur</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="206"/>
+        <location filename="../../desktop/statusbar.py" line="209"/>
         <source>Not logged in to the server</source>
         <translation>Belum masuk ke server</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="207"/>
+        <location filename="../../desktop/statusbar.py" line="210"/>
         <source>Syncing…</source>
         <translation>Menyinkronkan…</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="208"/>
+        <location filename="../../desktop/statusbar.py" line="211"/>
         <source>Online</source>
         <translation>Daring</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="209"/>
+        <location filename="../../desktop/statusbar.py" line="212"/>
         <source>Offline</source>
         <translation>Luring</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="210"/>
+        <location filename="../../desktop/statusbar.py" line="213"/>
         <source>Log in again to send</source>
         <translation>Masuk lagi untuk mengirim</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="211"/>
+        <location filename="../../desktop/statusbar.py" line="214"/>
         <source>Update Kabar to send</source>
         <translation>Perbarui Kabar untuk mengirim</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="220"/>
+        <location filename="../../desktop/statusbar.py" line="223"/>
         <source>Last sync: %1</source>
         <translation>Terakhir sinkron: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="223"/>
+        <location filename="../../desktop/statusbar.py" line="226"/>
         <source>Never synced</source>
         <translation>Belum pernah sinkron</translation>
     </message>
     <message>
-        <location filename="../../desktop/statusbar.py" line="233"/>
+        <location filename="../../desktop/statusbar.py" line="236"/>
         <source>⚠ Check the clock</source>
         <translation>⚠ Periksa jam</translation>
     </message>
@@ -1042,17 +1047,17 @@ Ctrl+K: konflik dan data ditolak</translation>
         <translation>Akun ini mungkin tidak berhak melapor untuk %1: server akan menolak angkanya. Periksa fasilitas (menu Berkas) atau tanyakan admin kabupaten.</translation>
     </message>
     <message>
-        <location filename="../../desktop/syncui.py" line="218"/>
+        <location filename="../../desktop/syncui.py" line="219"/>
         <source>Saved. It is sent with the next sync.</source>
         <translation>Tersimpan. Dikirim pada sinkron berikutnya.</translation>
     </message>
     <message>
-        <location filename="../../desktop/syncui.py" line="219"/>
+        <location filename="../../desktop/syncui.py" line="220"/>
         <source>Conflict settled; sending it…</source>
         <translation>Konflik diselesaikan; sedang dikirim…</translation>
     </message>
     <message>
-        <location filename="../../desktop/syncui.py" line="230"/>
+        <location filename="../../desktop/syncui.py" line="231"/>
         <source>Not saved: an unexpected problem.</source>
         <translation>Tidak tersimpan: ada masalah yang tidak terduga.</translation>
     </message>

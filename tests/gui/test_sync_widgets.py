@@ -304,6 +304,11 @@ def test_refused_figures_are_listed_with_the_servers_reason(qtbot, indonesian) -
     assert table.item(0, 3).text() == field.label.id and table.item(0, 4).text() == "9"
     assert table.item(0, 5).text() == reason.id
     assert table.item(1, 3).text() == "seluruh hari"
+    assert not dialog.dismiss_button.isEnabled()  # nothing chosen yet
+    table.selectRow(1)
+    with qtbot.waitSignal(dialog.dismiss_requested) as dismissed:
+        qtbot.mouseClick(dialog.dismiss_button, Qt.MouseButton.LeftButton)
+    assert dismissed.args == [[2]]
     indonesian.install("en")
     qtbot.waitUntil(lambda: dialog.tabs.tabText(1) == "Refused by the server (2)")
     assert dialog.refused.item(0, 5).text() == reason.en
