@@ -25,7 +25,7 @@ from desktop.launcher import (
     parse_args,
     trace,
 )
-from desktop.settings_keys import AUTH_VERIFIER, FACILITY, LANG, OFFICER, SERVER_URL
+from desktop.settings_keys import AUTH_VERIFIER, CA_FILE, FACILITY, LANG, OFFICER, SERVER_URL
 from desktop.worker import Operations
 
 log = logging.getLogger(__name__)
@@ -229,6 +229,9 @@ def _launch_with_store(
     server_url = _server_url(args, store)
     # Headless runs (benchmark, demo check) never send anything and never wait for a person.
     runner = SyncRunner.for_store(store, server_url, enabled=not args.quit_when_idle)
+    ca_file = _ca_file(args, store)
+    if ca_file:
+        runner.transport_options["ca_file"] = ca_file
     if not args.quit_when_idle and store.get_setting(AUTH_VERIFIER):
         trace("unlock asked")
         if not unlock(store, runner):
@@ -258,6 +261,21 @@ def _server_url(args: argparse.Namespace, store: Any) -> str | None:
         store.set_setting(SERVER_URL, url)
         return url
     return store.get_setting(SERVER_URL)
+
+
+def _ca_file(args: argparse.Namespace, store: Any) -> str | None:
+    """``--ca-file`` is remembered; a file that cannot be read is refused clearly."""
+    if args.ca_file is not None:
+        path = Path(args.ca_file).expanduser().resolve()
+        try:
+            head = path.read_bytes()[:4096]
+        except OSError as e:
+            raise SystemExit(f"kabar: --ca-file tidak bisa dibaca: {path} ({e.strerror})") from None
+        if b"-----BEGIN CERTIFICATE-----" not in head:
+            raise SystemExit(f"kabar: --ca-file bukan sertifikat PEM: {path}")
+        store.set_setting(CA_FILE, str(path))
+        return str(path)
+    return store.get_setting(CA_FILE)
 
 
 def _headless_defaults(

@@ -35,6 +35,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--server", metavar="URL", default=None, help="alamat server provinsi (disimpan)"
     )
+    parser.add_argument(
+        "--ca-file",
+        metavar="PEM",
+        default=None,
+        help="sertifikat CA tambahan untuk server (disimpan; selain daftar CA sistem)",
+    )
     parser.add_argument("--quit-when-idle", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 

@@ -5,6 +5,8 @@ OFFICER = "officer"
 LANG = "lang"
 #: the provincial server this install sends to (sync arrives with the sync milestone)
 SERVER_URL = "server_url"
+#: an extra CA certificate file (PEM) trusted for the server, beside the OS trust store
+CA_FILE = "ca_file"
 
 #: the languages the interface ships in; the first is the default
 LANGS = ("id", "en")

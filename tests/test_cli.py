@@ -65,3 +65,16 @@ def test_a_server_address_that_is_not_a_url_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "--server harus alamat http://" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_ca_file_that_is_missing_or_not_a_certificate_is_refused(tmp_path: Path) -> None:
+    missing = run_kabar(
+        "--data-dir", str(tmp_path), "--ca-file", str(tmp_path / "none.pem"), "--quit-when-idle"
+    )
+    assert missing.returncode == 1
+    assert "--ca-file tidak bisa dibaca" in missing.stderr and "Traceback" not in missing.stderr
+    not_pem = tmp_path / "notes.txt"
+    not_pem.write_text("bukan sertifikat\n")
+    wrong = run_kabar("--data-dir", str(tmp_path), "--ca-file", str(not_pem), "--quit-when-idle")
+    assert wrong.returncode == 1
+    assert "--ca-file bukan sertifikat PEM" in wrong.stderr

@@ -277,3 +277,13 @@ def test_the_server_address_is_remembered_and_shown(kabar, qtbot) -> None:  # ty
 def test_no_server_yet_is_said_plainly(kabar, qtbot) -> None:  # type: ignore[no-untyped-def]
     launched = kabar.start()
     assert launched.window.status.server_label.text() == "Server belum diatur"
+
+
+def test_the_ca_file_is_remembered_and_given_to_every_sync(kabar, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    pem = tmp_path / "dinas-ca.pem"
+    pem.write_text("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+    launched = kabar.start(extra_args=("--ca-file", str(pem)))
+    assert launched.window.session.sync.transport_options["ca_file"] == str(pem.resolve())
+    kabar.stop(launched)
+    again = kabar.start()  # no --ca-file this time: the saved one is used
+    assert again.window.session.sync.transport_options["ca_file"] == str(pem.resolve())
