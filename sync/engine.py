@@ -16,7 +16,9 @@ from forms.errors import FormLoadError
 from forms.model import Text
 from sync import credentials
 from sync.protocol import (
+    REASONS,
     ProtocolError,
+    SubmissionReceipt,
     decode_pull_page,
     decode_push_reply,
     metadata_digest,
@@ -68,6 +70,8 @@ AUTH_ROLE_KEY = "auth.role"
 CLOCK_SKEW_LIMIT_S = 600.0
 #: cells per pull page asked for
 PULL_LIMIT = 5_000
+#: whole-push refusals that one item can cause (the batch is halved to find it)
+REFUSED_PUSH_CODES = frozenset({"bad_request", "bad_json", "too_large"})
 #: freeze → push rounds per run: the second takes what was saved while the first was sent
 PUSH_ROUNDS = 2
 
@@ -225,8 +229,9 @@ class SyncEngine:
     def _push_all(self, tally: _Tally, should_stop: Callable[[], bool]) -> bool:
         """Push every in-flight item; False when asked to stop."""
         rounds_without_progress = 0
+        limit = self.batch_size
         while True:
-            items = self.store.push_batch(self.batch_size)
+            items = self.store.push_batch(limit)
             if not items:
                 return True
             if should_stop():
@@ -236,7 +241,23 @@ class SyncEngine:
                 "d": self.store.device_id(),
                 "s": [{"n": i.seq, **p} for i, p in zip(items, payloads, strict=True)],
             }
-            raw = self.transport.push(body)
+            try:
+                raw = self.transport.push(body)
+            except PermanentError as e:
+                if e.code not in REFUSED_PUSH_CODES:
+                    raise
+                # The whole request was refused (too large, or something in it the server
+                # cannot read): halve the batch until the one item at fault is found, and set
+                # that one aside so the rest of the queue keeps flowing.
+                if len(items) > 1:
+                    limit = max(1, len(items) // 2)
+                    continue
+                reason = e.code if e.code in REASONS else "bad_submission"
+                refused = SubmissionReceipt("rejected", reason=reason, message=e.message)
+                outcome = self.store.apply_receipts([(items[0], refused)])
+                tally.set_aside += outcome.set_aside
+                limit = self.batch_size
+                continue
             reply = decode_push_reply(raw, [list(p["x"]) for p in payloads])
             self._clock(tally, reply.server_time)
             if reply.metadata_digest is not None:

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from forms.loader import load_form_text
 from forms.model import FormDefinition
@@ -16,6 +17,7 @@ from server.forms_publish import publish_form
 from server.settings import Settings
 from sync.protocol import REASONS
 from sync.store import Store
+from sync.transport import PermanentError
 from tests.server.conftest import LiveServer
 from tests.sync.support import COVID, DAY, PKM, PKM2, Device, builtin, server_cells, server_rows
 
@@ -232,3 +234,32 @@ def test_a_copied_data_folder_rekeys_on_id_reused(
     assert server_cells(server, ou=PKM2) == {"suspek_baru": "9"}
     assert server_cells(server) == {"suspek_baru": "1"}
     assert server_rows(server, "SELECT count(*) FROM submissions") == [(2,)]
+
+
+def test_a_push_the_server_cannot_read_is_narrowed_to_the_item_at_fault(
+    device: Callable[..., Device], server: LiveServer
+) -> None:
+    ani = device("ani", batch_size=4)
+    for k in range(6):
+        ani.save({"suspek_baru": k + 1}, period=DAY - timedelta(days=k))
+    real_push = ani.transport.push
+    sizes: list[int] = []
+
+    def push(body: dict[str, Any]) -> dict[str, Any]:
+        sizes.append(len(body["s"]))
+        if any(s["n"] == 3 for s in body["s"]):  # say item 3 makes the server choke
+            raise PermanentError(REASONS["bad_request"], "bad_request", "HTTP 400")
+        return real_push(body)
+
+    ani.transport.push = push  # type: ignore[method-assign]
+    report = ani.sync_ok()
+    assert (report.pushed, report.set_aside) == (5, 1)
+    # [1-4] refused, [1, 2] fine, [3, 4] refused, [3] refused and set aside, [4-6] fine
+    assert sizes == [4, 2, 2, 1, 3]
+    [aside] = ani.store.set_aside()
+    assert (aside.period, aside.reason, aside.indicator) == (
+        DAY - timedelta(days=3),  # the third oldest day
+        "bad_request",
+        None,
+    )
+    assert len(server_rows(server, "SELECT id FROM submissions")) == 5
