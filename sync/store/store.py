@@ -45,6 +45,7 @@ from .rows import (
     SyncSummary,
 )
 from .values import decode, encode, format_utc, parse_utc
+from .wire import FieldsOf
 
 DEVICE_ID_KEY = "device_id"
 
@@ -699,6 +700,13 @@ class Store:
             fields.update({f.code: f for f in form.fields})
         return fields
 
+    def _lookups(self) -> tuple[FieldsOf, Callable[[str], int | None]]:
+        """``_fields_of`` and ``_latest_version`` remembered for one step (a pull page of 600
+        days asks the same few forms over and over)."""
+        import functools
+
+        return functools.cache(self._fields_of), functools.cache(self._latest_version)
+
     def _latest_version(self, form_id: str) -> int | None:
         form = self.latest_form(form_id)
         if form is not None:
@@ -787,13 +795,14 @@ class Store:
         """Freeze every form-day with unsent saves (and no item in flight for it) into one
         push item; returns how many items were made."""
         now = self._now()
+        fields_of, latest_version = self._lookups()
         with self._write() as conn:
             return outgoing.freeze(
                 conn,
                 device_id=self._device,
                 now=now,
-                fields_of=self._fields_of,
-                latest_version=self._latest_version,
+                fields_of=fields_of,
+                latest_version=latest_version,
             )
 
     def push_batch(self, limit: int) -> list[PushItem]:
@@ -804,13 +813,14 @@ class Store:
     def apply_receipts(self, pairs: Sequence[tuple[PushItem, SubmissionReceipt]]) -> ReceiptOutcome:
         """Apply one push reply's receipts (one transaction)."""
         now = self._now()
+        fields_of, _ = self._lookups()
         with self._write() as conn:
             return outgoing.apply_receipts(
                 conn,
                 pairs,
                 device_id=self._device,
                 now=now,
-                fields_of=self._fields_of,
+                fields_of=fields_of,
                 rng=self._rng,
             )
 
@@ -833,11 +843,12 @@ class Store:
     def apply_pull(self, page: PullPage) -> PullOutcome:
         """Apply one pull page and store its cursor in the same transaction."""
         now = self._now()
+        fields_of, latest_version = self._lookups()
         with self._write() as conn:
             return incoming.apply_page(
                 conn,
                 page,
                 now=now,
-                fields_of=self._fields_of,
-                latest_version=self._latest_version,
+                fields_of=fields_of,
+                latest_version=latest_version,
             )
