@@ -51,7 +51,11 @@ _KEYRING_FAILED = Text(
 
 
 def _key(server_url: str, username: str) -> str:
-    return f"{server_url.rstrip('/')}|{username}"
+    # The same spelling as Transport.base_url, whichever way the address was typed.
+    url = server_url.strip().rstrip("/")
+    if url.endswith("/api/v1"):
+        url = url[: -len("/api/v1")].rstrip("/")
+    return f"{url}|{username}"
 
 
 def save_token(server_url: str, username: str, token: str) -> None:

@@ -22,6 +22,7 @@ def test_token_saved_loaded_deleted(memory_keyring: MemoryKeyring) -> None:
     credentials.save_token(url, "ani", "tok-1")
     assert memory_keyring.passwords == {("kabar", f"{url}|ani"): "tok-1"}
     assert credentials.load_token(url, "ani") == "tok-1"
+    assert credentials.load_token(url + "/api/v1/", "ani") == "tok-1"
     assert credentials.load_token(url, "budi") is None
     credentials.delete_token(url, "ani")
     credentials.delete_token(url, "ani")  # already gone: fine
