@@ -305,3 +305,15 @@ def test_a_restored_backup_pulls_everything_again(tmp_path: Path) -> None:
     with Store.open(data, clock=Clock()) as s:
         # Cells this device sent after the backup are on the server only: take them all.
         assert not s.has_pulled() and s.pull_cursor() == 0
+
+
+def test_pull_never_overwrites_a_value_in_flight(store: Store) -> None:
+    store.save_day(FACILITY, FORM, DAY, {"kasus_baru": 1}, author="Ani")
+    store.freeze_outbox()
+    assert states(store) == {"kasus_baru": "pending"}
+    group = PullGroup(FACILITY, FORM.id, DAY, (PullCell("kasus_baru", 8, 20),), by="Camat")
+    outcome = store.apply_pull(PullPage(20, False, "", (group,)))
+    assert (outcome.taken, outcome.new_conflicts) == (0, 1)
+    assert store.load_day(FACILITY, FORM, DAY).values == {"kasus_baru": 1}
+    assert states(store) == {"kasus_baru": "pending"}
+    assert [h.new for h in store.cell_history(FACILITY, FORM.id, DAY, "kasus_baru")] == [1]
