@@ -175,16 +175,14 @@ class SyncEngine:
                 problem, needs_login = e.message, True
             except AppTooOldError as e:
                 problem, too_old = e.message, True
-            except (TransientError, PermanentError) as e:
-                problem = e.message
-            except SyncError as e:  # any other known sync problem
+            except SyncError as e:  # transient (try later) or permanent: said in plain words
                 problem = e.message
             except ProtocolError as e:
                 # A reply that breaks the protocol (a proxy's page, a damaged body): try later.
                 problem = UNREADABLE
                 log.warning("sync stopped: unreadable reply: %s", e.detail)
             if problem is None:
-                if tally.waiting:
+                if self.store.waiting_items():
                     problem = WAITING_FOR_FORM
                 elif tally.skew is not None:
                     problem = _skew_text(tally.skew)
@@ -318,7 +316,7 @@ class SyncEngine:
     def _record(self, finished: bool, problem: Text | None, tally: _Tally) -> None:
         store = self.store
         if finished:
-            store.set_setting(LAST_OK_KEY, format_utc(datetime.now(UTC)))
+            store.set_setting(LAST_OK_KEY, format_utc(store.now()))
         store.set_setting(LAST_PROBLEM_ID_KEY, problem.id if problem else None)
         store.set_setting(LAST_PROBLEM_EN_KEY, problem.en if problem else None)
         store.set_setting(CLOCK_SKEW_KEY, None if tally.skew is None else f"{tally.skew:.0f}")

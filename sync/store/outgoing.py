@@ -276,6 +276,15 @@ def inflight(conn: sqlite3.Connection, limit: int) -> list[PushItem]:
     ]
 
 
+def waiting_count(conn: sqlite3.Connection) -> int:
+    marks = ", ".join("?" * len(WAIT_REASONS))
+    row = conn.execute(
+        f"SELECT count(*) FROM push_items WHERE state = 'held' AND reason IN ({marks})",
+        WAIT_REASONS,
+    ).fetchone()
+    return int(row[0])
+
+
 def release_waiting(conn: sqlite3.Connection) -> int:
     return conn.execute(_RELEASE).rowcount
 

@@ -829,6 +829,11 @@ class Store:
         with self._write() as conn:
             return outgoing.release_waiting(conn)
 
+    def waiting_items(self) -> int:
+        """Items held until the server publishes their form (version)."""
+        with self._read() as conn:
+            return outgoing.waiting_count(conn)
+
     def pull_cursor(self) -> int:
         """The revision the next pull starts after (0: never pulled)."""
         with self._read() as conn:

@@ -176,6 +176,9 @@ def test_an_unpublished_form_version_waits_then_goes(
     assert report.problem is not None and "menunggu" in report.problem.id
     assert ani.store.day_sync_states(PKM, COVID, DAY, DAY) == {DAY: "menunggu"}
     assert server_cells(server) == {}
+    again = ani.sync()  # still waiting: still said
+    assert again.finished and again.problem == report.problem and again.round_trips == 1
+    assert ani.store.sync_summary().last_problem == report.problem
     publish(server, v3)
     report = ani.sync_ok()
     assert report.pushed == 1
