@@ -6,6 +6,7 @@ Handlers are plain functions (FastAPI runs them on its thread pool): the databas
 from __future__ import annotations
 
 import re
+from contextlib import ExitStack
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
@@ -13,10 +14,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from server.api_meta import digest_for
 from server.auth import APP_HEADER, current_user
-from server.context import get_context
+from server.context import ServerContext, get_context
 from server.errors import ApiError
 from server.ingest import FormCache, ingest_push
 from server.models import OrgUnit
@@ -92,6 +94,29 @@ def _check_app_version(request: Request) -> None:
         raise ApiError(426, "app_too_old", f"app {sent[:32]!r} is below the minimum {minimum}")
 
 
+class _FieldOrder:
+    """The published field order of a form version, for positional cells (``y``); a read
+    session is opened only when a submission uses them."""
+
+    def __init__(self, stack: ExitStack, context: ServerContext) -> None:
+        self._stack = stack
+        self._context = context
+        self._session: Session | None = None
+
+    def __call__(self, form_id: str, version: int) -> list[str]:
+        if self._session is None:
+            self._session = self._stack.enter_context(self._context.read_sessions())
+        form = _FORMS.get(self._session, form_id, version)
+        if form is None:
+            code = (
+                "unknown_form_version"
+                if _FORMS.known_id(self._session, form_id)
+                else "unknown_form"
+            )
+            raise ProtocolError(code, detail=f"{form_id} v{version}")
+        return [f.code for f in form.fields]
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -99,13 +124,15 @@ def _now() -> datetime:
 @router.post("/api/v1/push", response_model=PushReply)
 def push(body: PushBody, request: Request, principal: User) -> dict[str, Any]:
     _check_app_version(request)
-    try:
-        decoded = decode_push(body.model_dump())
-    except ProtocolError as e:
-        raise ApiError(_STATUS.get(e.code, 400), e.code, e.detail) from None
+    context = get_context(request)
+    with ExitStack() as stack:
+        field_order = _FieldOrder(stack, context)
+        try:
+            decoded = decode_push(body.model_dump(), field_order)
+        except ProtocolError as e:
+            raise ApiError(_STATUS.get(e.code, 400), e.code, e.detail) from None
     if decoded.device_id != principal.device_id:
         raise ApiError(400, "bad_request", "'d' is not the device this token was issued to")
-    context = get_context(request)
     now = _now()
     receipts = ingest_push(context.sessions, principal, decoded, _FORMS, now)
     with context.read_sessions() as session, session.begin():

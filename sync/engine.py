@@ -4,6 +4,7 @@ anywhere (fault, crash, kill) and the next one resumes there without losing or d
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import weakref
@@ -32,6 +33,7 @@ from sync.store.conflicts import (
     LAST_PROBLEM_ID_KEY,
 )
 from sync.store.incoming import CURSOR_KEY
+from sync.store.store import SERVER_FORMS_KEY
 from sync.store.values import format_utc
 from sync.transport import (
     UNREADABLE,
@@ -256,7 +258,7 @@ class SyncEngine:
                 tally.set_aside += outcome.set_aside
                 limit = self.batch_size
                 continue
-            reply = decode_push_reply(raw, [list(p["x"]) for p in payloads])
+            reply = decode_push_reply(raw, [list(i.cells) for i in items])
             self._clock(tally, reply.server_time)
             if reply.metadata_digest is not None:
                 tally.digest = reply.metadata_digest
@@ -323,10 +325,8 @@ class SyncEngine:
 
 
 def _load_payload(text: str) -> dict[str, Any]:
-    import json
-
     payload = json.loads(text)
-    assert isinstance(payload, dict) and isinstance(payload.get("x"), dict)
+    assert isinstance(payload, dict) and ("x" in payload or "y" in payload)
     return payload
 
 
@@ -372,6 +372,8 @@ def apply_metadata(store: Store, transport: Transport, metadata: Mapping[str, An
         for key, name in ((AUTH_NAME_KEY, "name"), (AUTH_ROLE_KEY, "role")):
             if isinstance(user.get(name), str):
                 store.set_setting(key, user[name])
+    announced = {form_id: [version, sha] for form_id, version, sha in forms}
+    store.set_setting(SERVER_FORMS_KEY, json.dumps(announced, sort_keys=True))
     store.set_setting(METADATA_DIGEST_KEY, metadata_digest(metadata))
 
 

@@ -11,7 +11,7 @@ import json
 import math
 import re
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -27,10 +27,12 @@ __all__ = [
     "MAX_SUBMISSIONS",
     "PULL_LIMIT_DEFAULT",
     "REASONS",
+    "Y_ABSENT",
     "CellEdit",
     "CellReceipt",
     "ConflictInfo",
     "DayReceipt",
+    "FieldOrder",
     "JsonScalar",
     "ProtocolError",
     "PullCell",
@@ -401,11 +403,24 @@ def encode_submission(sub: Submission) -> dict[str, Any]:
     return out
 
 
-def decode_submission(raw: object, device_id: str | None = None) -> Submission:
-    """One wire submission; :class:`ProtocolError` (``bad_submission``/``bad_period``).
+#: the fields of a published form version, in definition order (for positional cells ``y``);
+#: raises ProtocolError ``unknown_form`` / ``unknown_form_version`` when it is not published
+FieldOrder = Callable[[str, int], Sequence[str]]
+
+#: a position of ``y`` that holds no cell of this submission
+Y_ABSENT: dict[str, Any] = {}
+
+
+def decode_submission(
+    raw: object, device_id: str | None = None, field_order: FieldOrder | None = None
+) -> Submission:
+    """One wire submission; :class:`ProtocolError` (``bad_submission``/``bad_period``, or the
+    ``field_order`` lookup's own code).
 
     Its key is either ``id`` (a UUID) or ``n`` (the sending device's sequence number, turned
-    into :func:`submission_id` with ``device_id``), never both.
+    into :func:`submission_id` with ``device_id``), never both. Its cells are ``x`` (by
+    indicator) and/or ``y`` (by position in the form version's fields, ``{}`` for none;
+    needs ``field_order``): ``y``'s cells come first, in field order, then ``x``'s.
     """
     code = "bad_submission"
     obj = _obj(raw, "a submission", code)
@@ -423,17 +438,35 @@ def decode_submission(raw: object, device_id: str | None = None) -> Submission:
     if not _UUID_RE.fullmatch(sub_id):
         raise _bad(code, f"'id' must be a UUID, not {sub_id!r}")
     base = _int(obj, "b", code, 0)
-    cells_raw = _obj(obj.get("x"), "'x'", code)
+    version = _int(obj, "v", code)
+    form_id = _ident(obj, "f", code)
     cells: list[CellEdit] = []
+    if "y" in obj:
+        positional = obj["y"]
+        if not isinstance(positional, list):
+            raise _bad(code, "'y' must be a list")
+        if field_order is None:
+            raise _bad(code, "'y' needs the form version's field order")
+        codes = field_order(form_id, version)
+        if len(positional) > len(codes):
+            raise _bad(code, f"'y' has {len(positional)} cells, the form {len(codes)} fields")
+        for indicator, cell in zip(codes, positional, strict=False):
+            if cell != Y_ABSENT:
+                cells.append(_decode_cell(indicator, cell, base))
+    elif "x" not in obj:
+        raise _bad(code, "a submission needs 'x' or 'y'")
+    cells_raw = _obj(obj.get("x", {}), "'x'", code)
+    seen = {c.indicator for c in cells}
     for indicator, cell in cells_raw.items():
         if not 0 < len(indicator) <= MAX_ID_LENGTH:
             raise _bad(code, f"indicator name {indicator[:40]!r} is empty or too long")
+        if indicator in seen:
+            raise _bad(code, f"cell {indicator!r} is in both 'y' and 'x'")
         cells.append(_decode_cell(indicator, cell, base))
-    version = _int(obj, "v", code)
     return Submission(
         id=sub_id.lower(),
         org_unit=_ident(obj, "ou", code),
-        form_id=_ident(obj, "f", code),
+        form_id=form_id,
         form_version=version,
         period=_parse_period(obj.get("p")),
         client_at=parse_time(obj.get("t"), code),
@@ -461,9 +494,10 @@ def encode_push(device_id: str, submissions: Iterable[Submission]) -> dict[str, 
     return {"d": device_id, "s": [encode_submission(s) for s in submissions]}
 
 
-def decode_push(raw: object) -> PushRequest:
+def decode_push(raw: object, field_order: FieldOrder | None = None) -> PushRequest:
     """A push body. The envelope must be right (``bad_request``); each submission is decoded on
-    its own so one malformed submission is rejected alone."""
+    its own so one malformed submission is rejected alone. ``field_order`` expands positional
+    cells (``y``)."""
     obj = _obj(raw, "the push body", "bad_request")
     device = _ident(obj, "d", "bad_request")
     subs = obj.get("s")
@@ -481,7 +515,7 @@ def decode_push(raw: object) -> PushRequest:
     decoded: list[Submission | ProtocolError] = []
     for item in subs:
         try:
-            decoded.append(decode_submission(item, device))
+            decoded.append(decode_submission(item, device, field_order))
         except ProtocolError as e:
             decoded.append(e)
     return PushRequest(device, tuple(decoded))

@@ -15,6 +15,7 @@ from typing import Any
 from forms.model import Text
 from sync.protocol import (
     REASONS,
+    Y_ABSENT,
     CellReceipt,
     ProtocolError,
     SubmissionReceipt,
@@ -83,7 +84,7 @@ _COVER_OUTBOX = """
         SELECT uuid FROM submissions WHERE org_unit = ? AND form_id = ? AND period = ?)
 """
 _ITEM_COLUMNS = (
-    "uuid, seq, org_unit, form_id, form_version, period, payload, state, reason, attempts"
+    "uuid, seq, org_unit, form_id, form_version, period, payload, state, reason, attempts, frozen"
 )
 _INFLIGHT = f"SELECT {_ITEM_COLUMNS} FROM push_items WHERE state = 'inflight' ORDER BY seq LIMIT ?"
 _ITEM_STATE = "SELECT state, frozen FROM push_items WHERE uuid = ?"
@@ -173,13 +174,15 @@ def freeze(
     now: str,
     fields_of: FieldsOf,
     latest_version: Callable[[str], int | None],
+    field_order: Callable[[str, int], Sequence[str] | None],
 ) -> int:
     """One push item per form-day with unsent saves and no item in flight; returns the count.
 
     The item's cells are the day's ``local`` cells at their current values, each based on
-    ``cells.base_rev`` (``[value, base, k]`` when it settles conflict ``k``); ``c`` is the
-    day's complete flag; ``t`` the newest save. Those cells become ``pending`` and the outbox
-    rows of those saves are marked as carried by the item.
+    ``cells.base_rev`` (``[value, base, k]`` when it settles conflict ``k``), by position
+    (``y``) when ``field_order`` knows the server's order of that version, else by name
+    (``x``); ``c`` is the day's complete flag; ``t`` the newest save. Those cells become
+    ``pending`` and the outbox rows of those saves are marked as carried by the item.
     """
     busy = set(conn.execute(_BUSY_DAYS).fetchall())
     days = sorted(set(conn.execute(_DAYS_TO_FREEZE).fetchall()) - busy)
@@ -207,18 +210,29 @@ def freeze(
             times.append(parse_utc(saved_at))
         fields = fields_of(form_id)
         base = _mode([c[2] or 0 for c in cells if c[3] is None])
-        x: dict[str, Any] = {}
-        frozen: dict[str, str | None] = {}
+        wire: dict[str, Any] = {}
+        texts: dict[str, str | None] = {}
         for indicator, text, base_rev, settles, _ in cells:
             raw = text_to_wire(fields.get(indicator), text)
             cell_base = base_rev or 0
             if settles is not None:
-                x[indicator] = [raw, cell_base, settles]
+                wire[indicator] = [raw, cell_base, settles]
             elif cell_base != base:
-                x[indicator] = [raw, cell_base]
+                wire[indicator] = [raw, cell_base]
             else:
-                x[indicator] = raw
-            frozen[indicator] = text
+                wire[indicator] = raw
+            texts[indicator] = text
+        # Positional cells (y) when this version's field order is the server's own: the
+        # indicator names then never cross the link (half the bytes of a week's backlog).
+        codes = field_order(form_id, int(version)) or ()
+        y: list[Any] = [Y_ABSENT] * len(codes)
+        for i, code in enumerate(codes):
+            if code in wire:
+                y[i] = wire.pop(code)
+        while y and y[-1] == Y_ABSENT:
+            y.pop()
+        order = [codes[i] for i, cell in enumerate(y) if cell != Y_ABSENT] + list(wire)
+        frozen = {indicator: texts[indicator] for indicator in order}
         payload: dict[str, Any] = {
             "ou": ou,
             "f": form_id,
@@ -230,7 +244,10 @@ def freeze(
             payload["c"] = 1
         if base:
             payload["b"] = base
-        payload["x"] = x
+        if y:
+            payload["y"] = y
+        if wire or not y:
+            payload["x"] = wire
         seq = _next_seq(conn)
         uuid = submission_id(device_id, seq)
         conn.execute(
@@ -271,6 +288,7 @@ def inflight(conn: sqlite3.Connection, limit: int) -> list[PushItem]:
             state=r[7],
             reason=r[8],
             attempts=int(r[9]),
+            cells=tuple(json.loads(r[10])),
         )
         for r in rows
     ]

@@ -164,6 +164,8 @@ class PushItem:
     state: str
     reason: str | None
     attempts: int
+    #: its cells' indicators in wire order (``y`` then ``x``): how its receipt is read
+    cells: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,8 @@ from .values import decode, encode, format_utc, parse_utc
 from .wire import FieldsOf
 
 DEVICE_ID_KEY = "device_id"
+#: the server's newest form versions as its metadata said: {form id: [version, sha256]}
+SERVER_FORMS_KEY = "sync.server_forms"
 
 _SHOWN: dict[str | None, str] = {None: KOSONG, "draft": DRAF, "complete": LENGKAP}
 
@@ -700,6 +702,27 @@ class Store:
             fields.update({f.code: f for f in form.fields})
         return fields
 
+    def _server_field_order(self, form_id: str, version: int) -> list[str] | None:
+        """The fields of ``version`` in order, when that version is the server's newest and
+        its text here is the server's own (same SHA-256): only then may cells go by position."""
+        import json
+
+        announced = json.loads(self.get_setting(SERVER_FORMS_KEY) or "{}")
+        entry = announced.get(form_id)
+        if not isinstance(entry, list) or len(entry) != 2 or entry[0] != version:
+            return None
+        sha = str(entry[1])
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT source_text FROM form_versions WHERE form_id = ? AND version = ? "
+                "AND sha256 = ?",
+                (form_id, version, sha),
+            ).fetchone()
+        if row is None:
+            return None
+        form = self._parse_registered(form_id, version, sha, row[0])
+        return None if form is None else [f.code for f in form.fields]
+
     def _lookups(self) -> tuple[FieldsOf, Callable[[str], int | None]]:
         """``_fields_of`` and ``_latest_version`` remembered for one step (a pull page of 600
         days asks the same few forms over and over)."""
@@ -803,6 +826,7 @@ class Store:
                 now=now,
                 fields_of=fields_of,
                 latest_version=latest_version,
+                field_order=self._server_field_order,
             )
 
     def push_batch(self, limit: int) -> list[PushItem]:

@@ -56,6 +56,14 @@ def test_a_pure_push_is_two_round_trips(device: Callable[..., Device]) -> None:
         return reply
 
     ani.transport.pull = pull  # type: ignore[method-assign]
+    pushes: list[dict[str, Any]] = []
+    real_push = ani.transport.push
+
+    def push(body: dict[str, Any]) -> dict[str, Any]:
+        pushes.append(body)
+        return real_push(body)
+
+    ani.transport.push = push  # type: ignore[method-assign]
     ani.sync_ok()  # the first pull takes everything (an empty server here)
     before = (ani.transport.bytes_sent, ani.transport.bytes_received)
     ani.save({"suspek_baru": 12, "sembuh": 3}, complete=True)
@@ -63,6 +71,13 @@ def test_a_pure_push_is_two_round_trips(device: Callable[..., Device]) -> None:
     assert report.round_trips == 2 and report.pushed == 1 and report.pulled == 0
     # The second pull leaves out what this device just sent.
     assert [p["mine"] for p in pulls] == [True, False] and pulls[1]["g"] == []
+    # The cells went by position in the server's field order: no indicator names.
+    [sent] = pushes
+    codes = [f.code for f in builtin(COVID).fields]
+    y = sent["s"][0]["y"]
+    assert "x" not in sent["s"][0]
+    assert y[codes.index("suspek_baru")] == 12 and y[codes.index("sembuh")] == 3
+    assert len(y) == codes.index("sembuh") + 1
     sent = ani.transport.bytes_sent - before[0]
     received = ani.transport.bytes_received - before[1]
     # Small on the wire: request and reply headers included.

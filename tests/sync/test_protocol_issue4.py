@@ -85,3 +85,47 @@ def test_replies_carry_the_digest() -> None:
     assert [c.rev for c in reply.receipts[0].cells.values()] == [4, 5]
     with pytest.raises(ProtocolError):
         decode_push_reply({"server_time": "t", "r": []}, [["a"]])
+
+
+CODES = ["a", "b", "c", "d"]
+
+
+def order(form_id: str, version: int) -> list[str]:
+    if form_id != "covid19-harian":
+        raise ProtocolError("unknown_form", detail=form_id)
+    if version != 1:
+        raise ProtocolError("unknown_form_version", detail=str(version))
+    return CODES
+
+
+def test_positional_cells_follow_the_form_versions_field_order() -> None:
+    wire = {"n": 1, **BASE, "b": 5, "y": [1, {}, [3, 7], [4, 7, 9]], "x": {"old": "z"}}
+    sub = decode_submission(wire, DEVICE, order)
+    assert [(c.indicator, c.raw, c.base, c.conflict_id) for c in sub.cells] == [
+        ("a", 1, 5, None),
+        ("c", 3, 7, None),
+        ("d", 4, 7, 9),
+        ("old", "z", 5, None),
+    ]
+    short = decode_submission({"n": 2, **BASE, "y": [{}, None]}, DEVICE, order)
+    assert [(c.indicator, c.raw) for c in short.cells] == [("b", None)]
+
+
+@pytest.mark.parametrize(
+    ("wire", "code"),
+    [
+        ({"y": [1, 2, 3, 4, 5]}, "bad_submission"),  # more cells than fields
+        ({"y": [1], "x": {"a": 2}}, "bad_submission"),  # one cell twice
+        ({"y": {"a": 1}}, "bad_submission"),
+        ({"y": [{"a": 1}]}, "bad_submission"),
+        ({}, "bad_submission"),  # no cells at all
+        ({"y": [1], "v": 2}, "unknown_form_version"),
+        ({"y": [1], "f": "lain"}, "unknown_form"),
+    ],
+)
+def test_bad_positional_cells_reject_that_submission(wire: dict[str, object], code: str) -> None:
+    request = decode_push({"d": DEVICE, "s": [{"n": 1, **BASE, **wire}]}, order)
+    [bad] = request.submissions
+    assert isinstance(bad, ProtocolError) and bad.code == code
+    with pytest.raises(ProtocolError):
+        decode_submission({"n": 1, **BASE, "y": [1]}, DEVICE)  # no field order to read it with
