@@ -47,7 +47,15 @@ def run_batch(machine: Any, seed: int) -> None:
 def main() -> None:
     from tests.faults.machine import SyncMachine
 
-    totals = {"examples": 0, "steps": 0, "syncs": 0, "faults": 0, "batches": 0}
+    totals = {
+        "examples": 0,
+        "steps": 0,
+        "syncs": 0,
+        "faults": 0,
+        "settlements": 0,
+        "open_conflicts_at_end": 0,
+        "batches": 0,
+    }
 
     class Counted(SyncMachine):
         def teardown(self) -> None:
@@ -56,6 +64,8 @@ def main() -> None:
             totals["syncs"] += self.syncs
             totals["faults"] += self.faults
             super().teardown()
+            totals["settlements"] += self.settled
+            totals["open_conflicts_at_end"] += self.final_conflicts
 
     figures: dict[str, Any] = {
         "examples_per_batch": EXAMPLES,

@@ -118,6 +118,9 @@ class SyncMachine(RuleBasedStateMachine):
         self.steps = 0
         self.syncs = 0
         self.faults = 0
+        self.settled = 0
+        #: open conflicts on the server once the example converged (for the soak's figures)
+        self.final_conflicts = 0
 
     clients = Bundle("clients")
 
@@ -159,6 +162,36 @@ class SyncMachine(RuleBasedStateMachine):
         if values:
             client.edit(unit, form_id, period, values)
 
+    @rule(form_id=st.sampled_from(sorted(CELLS)), period=st.sampled_from(PERIODS), data=st.data())
+    def edit_same_cell(self, form_id: str, period: date, data: st.DataObject) -> None:
+        """Two or three installations change one cell of ani's puskesmas before they sync:
+        equal values must merge, different ones must each become one conflict."""
+        indicator = data.draw(st.sampled_from(CELLS[form_id]), label="indicator")
+        who = data.draw(
+            st.lists(
+                st.sampled_from([c.name for c in self.world.clients]),
+                min_size=2,
+                max_size=3,
+                unique=True,
+            ),
+            label="who",
+        )
+        key = (PKM, form_id, period, indicator)
+        for name in who:
+            client = self._client(name)
+            in_conflict = {
+                (k.org_unit, k.form_id, k.period, k.indicator)
+                for k in client.store.open_conflicts()
+            }
+            if key not in in_conflict:
+                client.edit(PKM, form_id, period, {indicator: data.draw(VALUES[indicator])})
+
+    @rule()
+    def sync_all(self) -> None:
+        for client in self.world.clients:
+            self.syncs += 1
+            client.sync()
+
     @rule(name=clients, choice=st.sampled_from(["mine", "theirs", "other"]), data=st.data())
     def settle(self, name: str, choice: str, data: st.DataObject) -> None:
         client = self._client(name)
@@ -173,6 +206,7 @@ class SyncMachine(RuleBasedStateMachine):
         else:
             value = data.draw(VALUES[lc.indicator], label="other")
         client.store.settle_conflict(lc.id, value, author=client.name)
+        self.settled += 1
         from tests.faults.world import canonical
 
         client.saved[(lc.org_unit, lc.form_id, lc.period, lc.indicator)] = canonical(
@@ -212,7 +246,8 @@ class SyncMachine(RuleBasedStateMachine):
             if self.world.clients:
                 self.world.proxy.configure(latency_s=0.0)
                 self.world.settle(rounds=2)
-                self.world.check(settled=True)
+                state = self.world.check(settled=True)
+                self.final_conflicts = sum(k["status"] == "open" for k in state.conflicts)
         finally:
             self.world.close()
             self.server.stop()

@@ -24,6 +24,9 @@ class _Target(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.raw_bytes = 0  # bytes received by the raw "/sink" handler
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a connection the proxy cut is expected here, not worth a traceback
+
     @property
     def port(self) -> int:
         return int(self.server_address[1])
@@ -236,6 +239,17 @@ def test_drop_response_after_the_server_handled_it(proxy: FaultProxy, target: _T
     proxy.clear_faults()
     assert requests.post(f"{proxy.url}/push", data=b"payload", timeout=5).text == "got 7"
     assert proxy.stats().bytes_up > request_bytes
+
+
+def test_drop_response_and_hang(proxy: FaultProxy, target: _Target) -> None:
+    proxy.configure(drop_response=True, drop_hang=True)
+    start = time.perf_counter()
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        requests.post(f"{proxy.url}/push", data=b"late", timeout=(1, 0.5))
+    assert time.perf_counter() - start < 2
+    assert target.hits == [("POST", "/push", b"late")]
+    stats = proxy.stats()
+    assert (stats.responses_dropped, stats.bytes_down, stats.resets) == (1, 0, 0)
 
 
 def test_black_hole_never_answers(proxy: FaultProxy, target: _Target) -> None:

@@ -86,6 +86,7 @@ def test_kill_minus_nine_during_sync(world: World) -> None:
     killed.close()
     started = time.monotonic()
     kills = 0
+    runs_done: list[int] = []  # runs the child completed before the kill, per cycle
     for cycle in range(1, CYCLES + 1):
         killed.open()
         _edits(killed, rng, days=6)
@@ -99,7 +100,8 @@ def test_kill_minus_nine_during_sync(world: World) -> None:
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
             kills += 1
-        proc.communicate(timeout=30)
+        out, _err = proc.communicate(timeout=30)
+        runs_done.append(out.count("run finished="))
         if cycle % FINISH_EVERY == 0:
             _finish(killed)
             killed.open()
@@ -111,4 +113,6 @@ def test_kill_minus_nine_during_sync(world: World) -> None:
     killed.open()
     world.check(settled=True)
     assert kills >= CYCLES * 0.9  # the kills really landed while it ran
+    # ... and mostly inside the first run, the one with work to do
+    assert sum(1 for n in runs_done if n == 0) >= CYCLES * 0.5, runs_done
     assert time.monotonic() - started < 240

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings
 from tests.faults.machine import SyncMachine
 
 #: ``KABAR_MACHINE_EXAMPLES`` raises the count locally without editing the file
-EXAMPLES = int(os.environ.get("KABAR_MACHINE_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("KABAR_MACHINE_EXAMPLES", "12"))
 
 TestSyncMachine = SyncMachine.TestCase
 TestSyncMachine.settings = settings(

@@ -110,6 +110,7 @@ class Client:
     saved: dict[CellKey, str | None] = field(default_factory=dict)
     store: Any = None
     transport: Any = None
+    _token: str | None = None
 
     def open(self) -> Client:
         from sync.store import Store
@@ -131,15 +132,19 @@ class Client:
         )
 
     def login(self) -> None:
+        from sync.credentials import load_token
         from sync.engine import login_and_prepare
 
         self.transport = self._transport()
         login_and_prepare(self.store, self.transport, self.username, PASSWORD, self.name)
+        # Each installation is its own laptop with its own keyring; in one test process two
+        # installations of the same user would share one keyring entry (server URL | user).
+        self._token = load_token(self.url, self.username)
+        assert self._token, "login_and_prepare kept no token in the keyring"
 
     def token(self) -> str | None:
-        from sync.credentials import load_token
-
-        return load_token(self.url, self.username)
+        """The token this installation's own keyring holds."""
+        return self._token
 
     def restart(self) -> None:
         """Close everything and open again, as after closing the app (the token from the
@@ -169,10 +174,11 @@ class Client:
         *,
         complete: bool = False,
     ) -> None:
-        self.store.save_day(
+        result = self.store.save_day(
             org_unit, FORMS[form_id], period, values, author=self.name, complete=complete
         )
-        for indicator, value in values.items():
+        for indicator in result.changed:  # a value equal to the one held is no new edit
+            value = values[indicator]
             self.saved[(org_unit, form_id, period, indicator)] = canonical(
                 form_id, indicator, value
             )
@@ -261,7 +267,7 @@ def check_invariants(db_url: str, clients: list[Client], *, settled: bool = True
        the device does not know;
     2. nothing lost: every client's last saved value of every cell it edited is on the server,
        in the cell's history (from that device or equal to the value it met) or as an open
-       conflict candidate from that device;
+       conflict candidate from that device (mid-way: or still held by the client, unsent);
     3. conflicts: per cell and device at most one open conflict; after a settled sync a client
        has an open conflict on a cell exactly when its value differs from the server's, both on
        the server and locally (mine = its value, theirs = the server's current value), and
@@ -312,6 +318,8 @@ def check_invariants(db_url: str, clients: list[Client], *, settled: bool = True
         key = (k["org_unit"], k["form_id"], k["period"], k["indicator"])
         candidates.setdefault((key, k["candidate_device_id"]), []).append(k)
     for c in clients:
+        # Not yet on the server is fine mid-way while the client still holds it, unsent.
+        unsent = {} if settled else c.local_cells(c.saved)
         for key, value in c.saved.items():
             values = [v for v, _d in history.get(key, [])]
             in_history = value in values
@@ -319,7 +327,9 @@ def check_invariants(db_url: str, clients: list[Client], *, settled: bool = True
                 k["candidate_value"] == value for k in candidates.get((key, c.device_id), [])
             )
             never_sent = value is None and key not in state.cells
-            if not (in_history or as_candidate or never_sent):
+            held = unsent.get(key, ("", ""))
+            waiting = held[0] == value and held[1] in ("local", "pending", "conflict")
+            if not (in_history or as_candidate or never_sent or waiting):
                 problems.append(
                     f"{c.name}: saved {key} = {value!r} is not on the server "
                     f"(history {values}, candidates "

@@ -28,7 +28,8 @@ Settings are plain attributes that may be changed from any thread while it runs:
 - ``drop_response`` (+ ``drop_match``): the request is forwarded and the server answers (so it
   has committed); the moment the first byte of its answer reaches the proxy, the client's
   connection is reset and the answer thrown away (a lost response). ``drop_match`` limits it to
-  requests whose request line contains that text (``"POST /api/v1/push"``).
+  requests whose request line contains that text (``"POST /api/v1/push"``). With ``drop_hang``
+  the connection is not reset but goes silent (the client times out waiting for its answer).
 - ``black_hole``: every chunk from either side is swallowed; nothing is ever answered and no
   connection is closed by the proxy (the client must time out).
 - ``http_status`` (502 or 503, ``retry_after`` for a ``Retry-After`` header): the proxy reads each
@@ -64,6 +65,7 @@ _SETTINGS: dict[str, Any] = {
     "reset_every_s": None,
     "drop_response": False,
     "drop_match": None,
+    "drop_hang": False,
     "black_hole": False,
     "http_status": None,
     "retry_after": None,
@@ -76,6 +78,7 @@ _FAULTS = (
     "reset_every_s",
     "drop_response",
     "drop_match",
+    "drop_hang",
     "black_hole",
     "http_status",
     "retry_after",
@@ -270,7 +273,11 @@ class _Connection:
                     if p.drop_response and (match is None or match.encode() in self.request_line):
                         # The server has answered, so it committed: the client never hears.
                         p._count("responses_dropped")
-                        self.reset_both()
+                        if p.drop_hang:
+                            self.mode = "black_hole"  # silence until the client gives up
+                            _close(self.s_writer)
+                        else:
+                            self.reset_both()
                         return
                 self.down.put(data or None)
                 if not data:
@@ -411,6 +418,7 @@ class FaultProxy:
     reset_every_s: float | None
     drop_response: bool
     drop_match: str | None
+    drop_hang: bool
     black_hole: bool
     http_status: int | None
     retry_after: int | None
