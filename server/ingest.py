@@ -273,6 +273,21 @@ def _ingest(
         names = _names(session, {current[i].user_id for i, _ in new_conflicts})
         for indicator, cur in new_conflicts:
             j = judged[indicator]
+            # One open conflict per cell and device: this candidate replaces an older one from
+            # the same device (say a settlement that met a newer server value), which closes
+            # without a revision of its own.
+            session.execute(
+                update(Conflict)
+                .where(
+                    Conflict.org_unit == sub.org_unit,
+                    Conflict.form_id == sub.form_id,
+                    Conflict.period == sub.period,
+                    Conflict.indicator == indicator,
+                    Conflict.candidate_device_id == principal.device_id,
+                    Conflict.status == "open",
+                )
+                .values(status="resolved", resolved_at=now, resolved_by=principal.user_id)
+            )
             conflict_id = session.execute(
                 insert(Conflict)
                 .values(

@@ -111,3 +111,29 @@ def test_a_conflict_settled_elsewhere_is_never_overwritten(
     assert camat.store.set_aside() == []
     ani.sync_ok()
     assert ani.values()["sembuh"] == 7 and ani.store.open_conflicts() == []
+
+
+@BOTH_ENGINES
+def test_a_settlement_that_meets_a_newer_value_replaces_its_conflict(
+    device: Callable[..., Device], server: LiveServer
+) -> None:
+    ani, camat = device("ani"), device("camat")
+    ani.save({"sembuh": 3})
+    ani.sync_ok()
+    camat.sync_ok()
+    ani.save({"sembuh": 4})
+    camat.save({"sembuh": 5})
+    ani.sync_ok()
+    camat.sync_ok()
+    [c] = camat.store.open_conflicts()
+    # ani changes the figure again before camat's choice reaches the server.
+    ani.save({"sembuh": 6})
+    ani.sync_ok()
+    camat.store.settle_conflict(c.id, c.mine, author="Camat")
+    camat.sync_ok()
+    # Nothing overwritten; still exactly one open conflict for camat's value, on both sides.
+    assert server_cells(server)["sembuh"] == "6"
+    [(k, _, candidate)] = open_server_conflicts(server)
+    assert candidate == "5" and k != c.server_id
+    [again] = camat.store.open_conflicts()
+    assert (again.server_id, again.mine, again.theirs) == (k, 5, 6)
