@@ -15,7 +15,8 @@ Settings are plain attributes that may be changed from any thread while it runs:
 
 - ``latency_s``: one-way delay added in each direction. Pipelined: every chunk is timestamped
   when it has crossed the bandwidth cap and delivered ``latency_s`` later, so latency never
-  lowers throughput (as on a real link, where bytes are in flight).
+  lowers throughput (as on a real link, where bytes are in flight). A new connection's first
+  bytes also wait one round trip (2 × latency): the TCP handshake a real link would cost.
 - ``bandwidth_bps``: bits per second in each direction (64 kbit/s = 8,000 bytes/s), a token bucket
   one segment deep shared by all connections of the proxy (one link); ``None`` = unlimited.
 - ``reset_after_bytes`` / ``reset_repeat``: after N more bytes through the proxy (both
@@ -135,10 +136,13 @@ class _Link:
         proxy: FaultProxy,
         direction: int,
         deliver: Callable[[bytes | None], Awaitable[bool]],
+        not_before: float = 0.0,
     ) -> None:
         self.proxy = proxy
         self.direction = direction
         self.deliver = deliver
+        #: nothing leaves before this loop time (a new connection's TCP handshake)
+        self.not_before = not_before
         self.queue: asyncio.Queue[tuple[float, bytes | None]] = asyncio.Queue()
         self.task = asyncio.get_running_loop().create_task(self._run())
 
@@ -146,7 +150,7 @@ class _Link:
         """Schedule ``data`` (``None`` = end of stream) behind what is already on the link."""
         loop = asyncio.get_running_loop()
         latency = float(self.proxy.latency_s or 0.0)
-        now = loop.time()
+        now = max(loop.time(), self.not_before)
         if data is None:
             done = max(now, self.proxy._link_free[self.direction])
             self.queue.put_nowait((done + latency, None))
@@ -199,7 +203,12 @@ class _Connection:
         self.status_buffer = b""
         self.last_activity = 0.0
         self.tasks: list[asyncio.Task[Any]] = []
-        self.up = _Link(proxy, _UP, self._deliver_up)
+        # On a real link the client's connect() costs a round trip (SYN, SYN-ACK) before its
+        # first byte can leave; here the kernel answers the handshake at once, so the proxy
+        # holds the first bytes back for that round trip instead.
+        handshake = 2 * float(proxy.latency_s or 0.0)
+        loop = asyncio.get_running_loop()
+        self.up = _Link(proxy, _UP, self._deliver_up, loop.time() + handshake)
         self.down = _Link(proxy, _DOWN, self._deliver_down)
 
     # -- life cycle ---------------------------------------------------------------------------
@@ -567,21 +576,33 @@ class FaultProxy:
     ) -> None:
         self.stop()
 
+    def close_connections(self) -> int:
+        """Close every open connection politely (FIN), as a server's keep-alive timeout does
+        after a long pause; returns how many were open."""
+        return self._on_all_connections(lambda conn: conn.close_both())
+
     def reset_connections(self) -> int:
         """RST every open connection now (from any thread); returns how many were open."""
+
+        def reset(conn: _Connection) -> None:
+            self._count("resets")
+            conn.reset_both()
+
+        return self._on_all_connections(reset)
+
+    def _on_all_connections(self, action: Callable[[_Connection], None]) -> int:
         if self._loop is None:
             return 0
         done = threading.Event()
         count = [0]
 
-        def reset() -> None:
+        def run() -> None:
             for conn in list(self._connections):
                 count[0] += 1
-                self._count("resets")
-                conn.reset_both()
+                action(conn)
             done.set()
 
-        self._loop.call_soon_threadsafe(reset)
+        self._loop.call_soon_threadsafe(run)
         done.wait(5)
         return count[0]
 
