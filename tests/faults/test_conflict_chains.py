@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
-
 from tests.faults.world import PKM, SUMBER, World
 
 DAY = date.today() - timedelta(days=1)
@@ -22,11 +20,6 @@ def _open(world: World) -> list[tuple[int, str | None, str]]:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server/ingest.py: a settlement [v, stale base, k] opens a new conflict and leaves "
-    "k open (reported to the lead)",
-)
 def test_agreement_then_a_new_value_keeps_one_conflict(world: World) -> None:
     a = world.client("ani-1", "ani")
     b = world.client("ani-2", "ani")
@@ -45,11 +38,6 @@ def test_agreement_then_a_new_value_keeps_one_conflict(world: World) -> None:
     world.check()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server/ingest.py: a settlement [v, stale base, k] opens a new conflict and leaves "
-    "k open (reported to the lead)",
-)
 def test_settlement_meeting_a_moved_cell_keeps_one_conflict(world: World) -> None:
     a = world.client("ani-1", "ani")
     b = world.client("ani-2", "ani")
