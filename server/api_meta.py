@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse, Response
 from sqlalchemy import func, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from server.api_token import user_json
@@ -22,7 +23,7 @@ from sync.protocol import format_time, metadata_digest
 router = APIRouter()
 
 
-def latest_forms(session: Session) -> list[dict[str, Any]]:
+def latest_forms(session: Session | Connection) -> list[dict[str, Any]]:
     """Every form's newest published version."""
     newest = (
         select(FormVersion.form_id, func.max(FormVersion.version).label("version"))
@@ -41,13 +42,18 @@ def latest_forms(session: Session) -> list[dict[str, Any]]:
 
 
 def metadata_document(
-    session: Session, principal: Principal, context: ServerContext, *, units: list[Any] | None
+    session: Session | Connection,
+    principal: Principal,
+    context: ServerContext,
+    *,
+    units: list[Any] | None = None,
+    forms: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The caller's metadata without ``server_time`` (what the digest ``m`` covers)."""
     p = principal
     return {
         "user": user_json(p.username, p.name, p.role, p.org_units),
-        "forms": latest_forms(session),
+        "forms": forms if forms is not None else latest_forms(session),
         "org_units": units if units is not None else metadata_units(session, principal),
         "app": {"latest": context.settings.app_latest, "minimum": context.settings.app_minimum},
     }
@@ -60,7 +66,9 @@ _units_lock = threading.Lock()
 _units_cache: dict[tuple[int, str, tuple[str, ...]], tuple[float, list[Any]]] = {}
 
 
-def _cached_units(session: Session, principal: Principal, context: ServerContext) -> list[Any]:
+def _cached_units(
+    session: Session | Connection, principal: Principal, context: ServerContext
+) -> list[Any]:
     key = (id(context.engine), principal.role, principal.roots)
     now = time.monotonic()
     with _units_lock:
@@ -75,10 +83,42 @@ def _cached_units(session: Session, principal: Principal, context: ServerContext
     return units
 
 
-def digest_for(session: Session, principal: Principal, context: ServerContext) -> str:
-    """``m`` of push and pull replies: the digest of what ``GET /metadata`` would return."""
-    units = _cached_units(session, principal, context)
-    return metadata_digest(metadata_document(session, principal, context, units=units))
+#: push and pull replies reuse the list of newest form versions this long; ``publish_form``
+#: forgets it on commit (a publish from another process shows after at most this long)
+FORMS_REUSE_S = 5.0
+_forms_cache: dict[int, tuple[float, list[dict[str, Any]]]] = {}
+
+
+def forget_forms() -> None:
+    """A form version was just published: the next reply reads the list again."""
+    with _units_lock:
+        _forms_cache.clear()
+
+
+def _cached_forms(conn: Connection, context: ServerContext) -> list[dict[str, Any]]:
+    key = id(context.engine)
+    now = time.monotonic()
+    with _units_lock:
+        hit = _forms_cache.get(key)
+    if hit is not None and now - hit[0] < FORMS_REUSE_S:
+        return hit[1]
+    forms = latest_forms(conn)
+    with _units_lock:
+        _forms_cache[key] = (now, forms)
+    return forms
+
+
+def digest_for(principal: Principal, context: ServerContext) -> str:
+    """``m`` of push and pull replies: the digest of what ``GET /metadata`` would return.
+
+    Every push and pull pays for it, so it costs at most one single-statement read (the org
+    units of a scope not seen in the last ``UNITS_REUSE_S``), without a transaction around it."""
+    with context.read_engine.connect() as conn:
+        units = _cached_units(conn, principal, context)
+        forms = _cached_forms(conn, context)
+        return metadata_digest(
+            metadata_document(conn, principal, context, units=units, forms=forms)
+        )
 
 
 @router.get("/api/v1/metadata")

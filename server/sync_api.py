@@ -135,8 +135,7 @@ def push(body: PushBody, request: Request, principal: User) -> dict[str, Any]:
         raise ApiError(400, "bad_request", "'d' is not the device this token was issued to")
     now = _now()
     receipts = ingest_push(context.sessions, principal, decoded, _FORMS, now)
-    with context.read_sessions() as session, session.begin():
-        digest = digest_for(session, principal, context)
+    digest = digest_for(principal, context)
     return {"server_time": format_time(now), "m": digest, "r": receipts}
 
 
@@ -151,7 +150,7 @@ def pull(
     context = get_context(request)
     with context.read_sessions() as session, session.begin():
         page = pull_page(session, principal, _FORMS, since, limit, _now(), mine=bool(mine))
-        digest = digest_for(session, principal, context)
+    digest = digest_for(principal, context)
     return encode_pull_page(replace(page, metadata_digest=digest))
 
 
