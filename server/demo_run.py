@@ -110,6 +110,60 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=5)
 
 
+#: the demo account whose puskesmas the headless desktop run fills (``server/demo.py``)
+DEMO_LOGIN = ("ani", "demo1234")
+
+
+def preset_demo_facility(data_dir: Path) -> None:
+    """The desktop demo enters figures for the demo account's own puskesmas (as IT staff
+    preset a laptop's facility), so logging in as that account sends them."""
+    from server.demo import DEMO_ACCOUNTS
+    from sync.store import Store
+
+    account = next(a for a in DEMO_ACCOUNTS if a.username == DEMO_LOGIN[0])
+    with Store.open(data_dir) as store:
+        # the desktop's settings keys (desktop/settings_keys.py: FACILITY, OFFICER); the
+        # server never imports desktop, and tests/server/test_demo_run.py holds them equal
+        if store.get_setting("facility"):
+            return  # chosen before (first-run dialog or an earlier demo): the officer's choice
+        if not store.org_units():
+            store.load_demo_org_units()
+        if store.org_unit(account.org_unit) is None:
+            return  # not in the desktop's demo hierarchy: the first-run dialog asks
+        store.set_setting("facility", account.org_unit)
+        store.set_setting("officer", account.name)
+
+
+def demo_sync(data_dir: Path, base: str) -> None:
+    """Headless only: what the officer would do next — log in and sync — done by the engine
+    itself, so ``make demo`` without a display still shows the main job end to end."""
+    from sync.engine import SyncEngine, login_and_prepare
+    from sync.store import Store
+    from sync.transport import SyncError, Transport
+
+    username, password = DEMO_LOGIN
+    with Store.open(data_dir) as store:
+        transport = Transport(base, app_version="0.1.0")
+        try:
+            login_and_prepare(store, transport, username, password, "Laptop demo")
+            report = SyncEngine(store, transport).run()
+        except SyncError as e:
+            raise DemoError(f"demo sync failed: {e.message.en}") from e
+        finally:
+            transport.close()
+        summary = store.sync_summary()
+    print(
+        f"Sinkron demo sebagai {username}: {report.pushed} pengiriman diterima server, "
+        f"{summary.unsent} hari-formulir belum terkirim, {summary.conflicts} konflik, "
+        f"{report.round_trips} kali bolak-balik. KABAR_DEMO_SYNC pushed={report.pushed} "
+        f"unsent={summary.unsent} finished={int(report.finished)}",
+        flush=True,
+    )
+    if not report.finished:
+        problem = report.problem.en if report.problem else "unknown"
+        raise DemoError(f"demo sync did not finish: {problem}")
+
+
 def run_desktop(data_dir: Path, base: str, headless: bool) -> int:
     cmd = [sys.executable, "-m", "desktop", "--data-dir", str(data_dir), "--server", base, "--demo"]
     env = dict(os.environ)
@@ -136,7 +190,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"KABAR_DEMO_SERVER pid={proc.pid} url={base}", flush=True)
         wait_ready(proc, base, log_path)
         print(f"Server demo berjalan di {base} (halaman publik: {base}/public/)", flush=True)
-        return run_desktop(root / "desktop", base, args.headless)
+        preset_demo_facility(root / "desktop")
+        code = run_desktop(root / "desktop", base, args.headless)
+        if code == 0 and args.headless:
+            demo_sync(root / "desktop", base)
+        return code
     except DemoError as e:
         print(f"Kabar demo: {e}", file=sys.stderr)
         return 1

@@ -55,9 +55,21 @@ def test_headless_demo_runs_against_a_demo_server_and_stops_it(tmp_path: Path) -
         users = conn.execute("SELECT count(*) FROM users").fetchone()[0]
     assert users >= 5
     assert (tmp_path / "desktop").is_dir()
+    # the headless demo logged in as ani and sent ani's puskesmas's demo weeks to the server
+    assert '"facility": "P6408040201"' in out
+    sent = re.search(r"KABAR_DEMO_SYNC pushed=(\d+) unsent=(\d+) finished=1", out)
+    assert sent, out
+    assert int(sent.group(1)) > 0 and sent.group(2) == "0"
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT count(*), count(DISTINCT org_unit) FROM submissions").fetchone()
+    assert rows == (int(sent.group(1)), 1)
 
     # Again: init and demo-seed change nothing, a new server starts and stops.
     again = _run(tmp_path)
     assert again.returncode == 0, again.stdout + again.stderr
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == users
+    # nothing new to send the second time, and nothing sent twice
+    assert "KABAR_DEMO_SYNC pushed=0 unsent=0 finished=1" in again.stdout
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM submissions").fetchone()[0] == int(sent.group(1))
