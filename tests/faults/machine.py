@@ -245,7 +245,7 @@ class SyncMachine(RuleBasedStateMachine):
         try:
             if self.world.clients:
                 self.world.proxy.configure(latency_s=0.0)
-                self.world.settle(rounds=2)
+                self.world.settle()
                 state = self.world.check(settled=True)
                 self.final_conflicts = sum(k["status"] == "open" for k in state.conflicts)
         finally:

@@ -34,7 +34,7 @@ def test_agreement_then_a_new_value_keeps_one_conflict(world: World) -> None:
     a.sync()  # ... but the cell moves on before that push
     b.sync()
     assert len(_open(world)) == 1
-    world.settle(rounds=3)
+    world.settle()
     world.check()
 
 
@@ -52,5 +52,5 @@ def test_settlement_meeting_a_moved_cell_keeps_one_conflict(world: World) -> Non
     a.sync()  # the cell moves on before the settlement is pushed
     b.sync()
     assert len(_open(world)) == 1, _open(world)
-    world.settle(rounds=3)
+    world.settle()
     world.check()
