@@ -84,6 +84,8 @@ _FAULTS = (
     "http_status",
     "retry_after",
 )
+#: the issue's 2G link: 64 kbit/s each way, 300 ms one way, a reset about every 20 s
+TWO_G: dict[str, Any] = {"latency_s": 0.3, "bandwidth_bps": 64_000, "reset_every_s": 20.0}
 _READ_SIZE = 65_536
 #: the largest piece the link moves at once (a TCP segment on a typical path)
 _MSS = 1_460
@@ -675,3 +677,39 @@ class FaultProxy:
             for conn in busy:
                 self._count("resets")
                 conn.reset_both()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tests.support.faultproxy HOST:PORT [--2g] [--port N]``: a proxy to try the
+    desktop app by hand over a bad link (point its server address at the printed URL)."""
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(prog="python -m tests.support.faultproxy")
+    parser.add_argument("target", help="the server, HOST:PORT")
+    parser.add_argument("--2g", dest="two_g", action="store_true", help="64 kbit/s, 300 ms, resets")
+    parser.add_argument("--latency", type=float, help="one-way latency, seconds")
+    parser.add_argument("--bandwidth", type=int, help="bits per second, each way")
+    parser.add_argument("--reset-every", type=float, help="a reset about every N seconds")
+    args = parser.parse_args(argv)
+    host, _, port = args.target.rpartition(":")
+    settings: dict[str, Any] = dict(TWO_G) if args.two_g else {}
+    for name, value in (
+        ("latency_s", args.latency),
+        ("bandwidth_bps", args.bandwidth),
+        ("reset_every_s", args.reset_every),
+    ):
+        if value is not None:
+            settings[name] = value
+    with FaultProxy(host or "127.0.0.1", int(port), **settings) as proxy:
+        print(f"{proxy.url} -> {args.target} {settings}", flush=True)
+        try:
+            while True:
+                time.sleep(5)
+                print(proxy.stats(), flush=True)
+        except KeyboardInterrupt:
+            return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
