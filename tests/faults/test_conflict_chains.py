@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from tests.faults.world import PKM, SUMBER, World
 
 DAY = date.today() - timedelta(days=1)
@@ -54,3 +56,28 @@ def test_settlement_meeting_a_moved_cell_keeps_one_conflict(world: World) -> Non
     assert len(_open(world)) == 1, _open(world)
     world.settle()
     world.check()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="sync/store/incoming.py: a pull that agrees with a 'local' cell closes its local "
+    "conflict without setting settles = k, so the server's conflict stays open (reported)",
+)
+def test_a_conflict_that_came_to_agree_while_edited_again_is_closed_on_the_server(
+    world: World,
+) -> None:
+    """camat's push of "aman" fails; camat then types "genset", which the server already holds
+    (ani's). The late push of "aman" makes a conflict, but the cell now agrees with the
+    server: nobody has anything to settle, so the server's conflict must be closed too."""
+    a = world.client("ani-1", "ani")
+    c = world.client("camat", "camat")
+    a.edit(*CELL[:3], {"catatan": "genset"})
+    a.sync()
+    c.edit(*CELL[:3], {"catatan": "aman"})
+    world.proxy.http_status = 502
+    assert not c.sync().finished  # frozen into a push item that did not get through
+    world.proxy.clear_faults()
+    c.edit(*CELL[:3], {"catatan": "genset"})
+    world.settle()
+    state = world.check()
+    assert [k["candidate_value"] for k in state.conflicts if k["status"] == "open"] == []

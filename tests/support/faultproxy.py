@@ -580,8 +580,20 @@ class FaultProxy:
 
     def close_connections(self) -> int:
         """Close every open connection politely (FIN), as a server's keep-alive timeout does
-        after a long pause; returns how many were open."""
-        return self._on_all_connections(lambda conn: conn.close_both())
+        after a long pause; returns how many were open once their sockets are closed."""
+        if self._loop is None:
+            return 0
+
+        async def close_all() -> int:
+            conns = list(self._connections)
+            for conn in conns:
+                conn.close_both()
+            for conn in conns:
+                with contextlib.suppress(OSError):
+                    await conn.c_writer.wait_closed()
+            return len(conns)
+
+        return asyncio.run_coroutine_threadsafe(close_all(), self._loop).result(5)
 
     def reset_connections(self) -> int:
         """RST every open connection now (from any thread); returns how many were open."""
@@ -650,8 +662,9 @@ class FaultProxy:
         try:
             await conn.run()
         except asyncio.CancelledError:
+            # The proxy is stopping. Not re-raised: asyncio's stream callback would log the
+            # cancelled handler as an error.
             conn.reset_both()
-            raise
 
     async def _ticker(self) -> None:
         """``reset_every_s``: RST the busy connections at jittered intervals."""
