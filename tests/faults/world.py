@@ -267,11 +267,13 @@ def check_invariants(db_url: str, clients: list[Client], *, settled: bool = True
        the device does not know;
     2. nothing lost: every client's last saved value of every cell it edited is on the server,
        in the cell's history (from that device or equal to the value it met) or as an open
-       conflict candidate from that device (mid-way: or still held by the client, unsent);
+       conflict candidate from that device (mid-way: or still held by the client, unsent;
+       always: or held by the client while it waits for a person to settle the open conflict
+       on that cell, which the conflict dialog shows as "mine");
     3. conflicts: per cell and device at most one open conflict; after a settled sync a client
        has an open conflict on a cell exactly when its value differs from the server's, both on
        the server and locally (mine = its value, theirs = the server's current value), and
-       every other cell it holds equals the server's.
+       every other cell it holds equals the server's, acknowledged ('sent').
     """
     state = read_server(db_url)
     problems: list[str] = []
