@@ -16,7 +16,7 @@ from server.api_token import user_json
 from server.auth import current_user, utcnow
 from server.context import ServerContext, get_context, read_session
 from server.errors import ApiError
-from server.models import FormVersion
+from server.models import AdminAudit, FormVersion
 from server.scope import Principal, metadata_units
 from sync.protocol import format_time, metadata_digest
 
@@ -59,66 +59,55 @@ def metadata_document(
     }
 
 
-#: org units change only through the admin CLI; push and pull replies reuse a scope's list for
-#: this long (forms are read every time: a newly published version must show on the next sync)
-UNITS_REUSE_S = 30.0
-_units_lock = threading.Lock()
-_units_cache: dict[tuple[int, str, tuple[str, ...]], tuple[float, list[Any]]] = {}
+#: push and pull replies reuse what their digest covers this long; ``publish_form`` forgets it
+#: on commit (an admin change from another process shows after at most this long)
+GENERATION_REUSE_S = 5.0
+_lock = threading.Lock()
+_generations: dict[int, tuple[float, tuple[list[dict[str, Any]], int]]] = {}
 
 
-def _cached_units(
-    session: Session | Connection, principal: Principal, context: ServerContext
-) -> list[Any]:
-    key = (id(context.engine), principal.role, principal.roots)
-    now = time.monotonic()
-    with _units_lock:
-        hit = _units_cache.get(key)
-    if hit is not None and now - hit[0] < UNITS_REUSE_S:
-        return hit[1]
-    units = metadata_units(session, principal)
-    with _units_lock:
-        if len(_units_cache) > 10_000:
-            _units_cache.clear()
-        _units_cache[key] = (now, units)
-    return units
+def forget_generation() -> None:
+    """An admin action was just committed: the next reply reads the generation again."""
+    with _lock:
+        _generations.clear()
 
 
-#: push and pull replies reuse the list of newest form versions this long; ``publish_form``
-#: forgets it on commit (a publish from another process shows after at most this long)
-FORMS_REUSE_S = 5.0
-_forms_cache: dict[int, tuple[float, list[dict[str, Any]]]] = {}
-
-
-def forget_forms() -> None:
-    """A form version was just published: the next reply reads the list again."""
-    with _units_lock:
-        _forms_cache.clear()
-
-
-def _cached_forms(conn: Connection, context: ServerContext) -> list[dict[str, Any]]:
+def _generation(context: ServerContext) -> tuple[list[dict[str, Any]], int]:
+    """The newest form versions and the newest admin action (every change to org units,
+    accounts and forms is one: ``server/audit.py``), read at most every GENERATION_REUSE_S."""
     key = id(context.engine)
     now = time.monotonic()
-    with _units_lock:
-        hit = _forms_cache.get(key)
-    if hit is not None and now - hit[0] < FORMS_REUSE_S:
+    with _lock:
+        hit = _generations.get(key)
+    if hit is not None and now - hit[0] < GENERATION_REUSE_S:
         return hit[1]
-    forms = latest_forms(conn)
-    with _units_lock:
-        _forms_cache[key] = (now, forms)
-    return forms
+    with context.read_engine.connect() as conn:
+        forms = latest_forms(conn)
+        last_admin = conn.execute(select(func.max(AdminAudit.id))).scalar_one_or_none() or 0
+    generation = (forms, int(last_admin))
+    with _lock:
+        _generations[key] = (now, generation)
+    return generation
 
 
 def digest_for(principal: Principal, context: ServerContext) -> str:
-    """``m`` of push and pull replies: the digest of what ``GET /metadata`` would return.
+    """``m``: changes whenever this user's ``GET /metadata`` may have changed — their account,
+    the app versions, a published form, any admin action (which is how org units change;
+    ``server.audit.record`` makes this process see a committed one at once).
 
-    Every push and pull pays for it, so it costs at most one single-statement read (the org
-    units of a scope not seen in the last ``UNITS_REUSE_S``), without a transaction around it."""
-    with context.read_engine.connect() as conn:
-        units = _cached_units(conn, principal, context)
-        forms = _cached_forms(conn, context)
-        return metadata_digest(
-            metadata_document(conn, principal, context, units=units, forms=forms)
-        )
+    Every push and pull carries it, so it costs no query per request: the server-wide part is
+    read at most every ``GENERATION_REUSE_S`` per worker. An admin action that leaves this
+    user's metadata as it was only costs their clients one metadata fetch."""
+    forms, last_admin = _generation(context)
+    p = principal
+    return metadata_digest(
+        {
+            "user": user_json(p.username, p.name, p.role, p.org_units),
+            "forms": forms,
+            "admin": last_admin,
+            "app": {"latest": context.settings.app_latest, "minimum": context.settings.app_minimum},
+        }
+    )
 
 
 @router.get("/api/v1/metadata")
@@ -128,7 +117,7 @@ def metadata(
     context: Annotated[ServerContext, Depends(get_context)],
 ) -> dict[str, Any]:
     document = metadata_document(session, principal, context, units=None)
-    return {"server_time": format_time(utcnow()), **document}
+    return {"server_time": format_time(utcnow()), "m": digest_for(principal, context), **document}
 
 
 @router.get("/api/v1/forms/{form_id}/{version}", response_class=PlainTextResponse)

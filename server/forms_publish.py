@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from forms.loader import FormLoadError, load_form, load_form_text
@@ -93,15 +93,7 @@ def publish_form(session: Session, form: FormDefinition, actor: str) -> PublishR
         )
     )
     audit.record(session, actor, "publish-form", form_id=form.id, version=form.version, sha256=sha)
-    event.listen(session, "after_commit", _forget_cached_forms, once=True)
     return PublishResult(form.id, form.version, "published", sha)
-
-
-def _forget_cached_forms(session: Session) -> None:
-    # this process's push and pull replies announce the new version from now on
-    from server.api_meta import forget_forms
-
-    forget_forms()
 
 
 def _next_version(session: Session, form_id: str) -> int:

@@ -374,7 +374,12 @@ def apply_metadata(store: Store, transport: Transport, metadata: Mapping[str, An
                 store.set_setting(key, user[name])
     announced = {form_id: [version, sha] for form_id, version, sha in forms}
     store.set_setting(SERVER_FORMS_KEY, json.dumps(announced, sort_keys=True))
-    store.set_setting(METADATA_DIGEST_KEY, metadata_digest(metadata))
+    # The server's own `m` (it covers more than the document shows); computed for a server
+    # that does not send one.
+    digest = metadata.get("m")
+    if not isinstance(digest, str) or not digest:
+        digest = metadata_digest(metadata)
+    store.set_setting(METADATA_DIGEST_KEY, digest)
 
 
 def login_and_prepare(

@@ -835,7 +835,7 @@ def metadata_digest(metadata: Mapping[str, Any]) -> str:
     """The first 12 hex digits of the SHA-256 of a user's metadata without its ``server_time``
     (canonical JSON): replies carry it as ``m`` so a client fetches ``GET /metadata`` only when
     something in it changed."""
-    kept = {k: v for k, v in metadata.items() if k != "server_time"}
+    kept = {k: v for k, v in metadata.items() if k not in ("server_time", "m")}
     text = json.dumps(kept, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sync.engine import SyncEngine, SyncReport
-from sync.protocol import metadata_digest, submission_id
+from sync.protocol import submission_id
 from sync.transport import OFFLINE, TransientError
 from tests.server.conftest import LiveServer
 from tests.sync.support import (
@@ -191,7 +191,7 @@ def test_mine_0_leaves_out_this_devices_cells_and_moves_on(
     assert others["g"] == [] and others["to"] >= everything["to"]
     assert camat.transport.pull(0, 100, mine=False)["g"][0]["x"] == {"suspek_baru": 1, "sembuh": 2}
     # Both replies carry the digest of what GET /metadata says.
-    assert everything["m"] == others["m"] == metadata_digest(ani.transport.metadata())
+    assert everything["m"] == others["m"] == ani.transport.metadata()["m"]
 
 
 def test_two_engines_on_one_store_take_turns(
