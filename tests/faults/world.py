@@ -118,14 +118,16 @@ class Client:
         self.store = Store.open(self.data_dir)
         return self
 
-    def _transport(self, token: str | None = None) -> Any:
+    def _transport(
+        self, token: str | None = None, timeout: tuple[float, float] | None = None
+    ) -> Any:
         from sync.transport import Transport
 
         return Transport(
             self.url,
             token=token,
             app_version=APP_VERSION,
-            timeout=self.timeout,
+            timeout=timeout or self.timeout,
             attempts=self.attempts,
             sleep=lambda _s: None,  # retries at once: the test decides when time passes
             rng=random.Random(self.seed),
@@ -135,12 +137,18 @@ class Client:
         from sync.credentials import load_token
         from sync.engine import login_and_prepare
 
-        self.transport = self._transport()
-        login_and_prepare(self.store, self.transport, self.username, PASSWORD, self.name)
+        # The login is not under test: a generous timeout (the server's argon2 check can take
+        # more than a black-hole test's short read timeout on a busy machine).
+        login = self._transport(timeout=(5.0, 60.0))
+        try:
+            login_and_prepare(self.store, login, self.username, PASSWORD, self.name)
+        finally:
+            login.close()
         # Each installation is its own laptop with its own keyring; in one test process two
         # installations of the same user would share one keyring entry (server URL | user).
         self._token = load_token(self.url, self.username)
         assert self._token, "login_and_prepare kept no token in the keyring"
+        self.transport = self._transport(self._token)
 
     def token(self) -> str | None:
         """The token this installation's own keyring holds."""
