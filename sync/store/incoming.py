@@ -157,7 +157,13 @@ def _apply_group(
                 else:
                     conn.execute(_SET, ("sent", cell.rev, None, *key))
             elif state == "local":
-                conn.execute(_SET_BASE, (cell.rev, *key))
+                if conflict is not None and conflict[1] is not None:
+                    # Edited back to the server's value while the server still holds a
+                    # conflict from an earlier push: nobody has anything left to choose, so
+                    # the next push closes it ([value, rev, k], which the server finds unchanged).
+                    conn.execute(_SET, ("local", cell.rev, conflict[1], *key))
+                else:
+                    conn.execute(_SET_BASE, (cell.rev, *key))
             if conflict is not None:
                 conn.execute(_CLOSE, (now, conflict[0]))
         elif action is PullAction.KEEP_LOCAL_AND_MARK_CONFLICT:

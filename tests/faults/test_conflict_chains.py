@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
-
 from tests.faults.world import PKM, SUMBER, World
 
 DAY = date.today() - timedelta(days=1)
@@ -58,11 +56,6 @@ def test_settlement_meeting_a_moved_cell_keeps_one_conflict(world: World) -> Non
     world.check()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sync/store/incoming.py: a pull that agrees with a 'local' cell closes its local "
-    "conflict without setting settles = k, so the server's conflict stays open (reported)",
-)
 def test_a_conflict_that_came_to_agree_while_edited_again_is_closed_on_the_server(
     world: World,
 ) -> None:
