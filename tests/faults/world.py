@@ -425,7 +425,55 @@ def _settled_client_problems(
     missing = [k for k in state.cells if k not in local and in_scope(c, k)]
     if missing:
         problems.append(f"{c.name}: {len(missing)} server cell(s) never pulled, e.g. {missing[0]}")
+    if problems:
+        named = [k for k in keys if any(str(k) in p for p in problems)]
+        problems += [explain(c, k, state) for k in sorted(named, key=str)[:3]]
     return problems
+
+
+def explain(c: Client, key: CellKey, state: ServerState) -> str:
+    """Everything both sides hold about one cell, for a failure message."""
+    import sqlite3
+
+    ou, form_id, period, indicator = key
+    day = (ou, form_id, period.isoformat())
+    conn = sqlite3.connect(f"file:{c.store.path}?mode=ro", uri=True)
+    try:
+        cell = conn.execute(
+            "SELECT value, sync_state, base_rev, settles FROM cells WHERE org_unit = ? "
+            "AND form_id = ? AND period = ? AND indicator = ?",
+            (*day, indicator),
+        ).fetchall()
+        conflicts = conn.execute(
+            "SELECT id, server_id, theirs, theirs_rev, state FROM local_conflicts WHERE "
+            "org_unit = ? AND form_id = ? AND period = ? AND indicator = ?",
+            (*day, indicator),
+        ).fetchall()
+        items = conn.execute(
+            "SELECT seq, state, payload FROM push_items WHERE org_unit = ? AND form_id = ? "
+            "AND period = ? ORDER BY seq",
+            day,
+        ).fetchall()
+        outbox = conn.execute(
+            "SELECT o.state, o.push_uuid IS NOT NULL FROM outbox AS o JOIN submissions AS s "
+            "ON s.uuid = o.submission_uuid WHERE s.org_unit = ? AND s.form_id = ? "
+            "AND s.period = ?",
+            day,
+        ).fetchall()
+    finally:
+        conn.close()
+    versions = [(rev, v, d[:8]) for rev, k, v, d, _s in state.versions if k == key]
+    server_conflicts = [
+        (k["id"], k["candidate_value"], k["candidate_device_id"][:8], k["server_rev"], k["status"])
+        for k in state.conflicts
+        if (k["org_unit"], k["form_id"], k["period"], k["indicator"]) == key
+    ]
+    items_on_cell = [(seq, st, p[:300]) for seq, st, p in items]  # the day's items
+    return (
+        f"{c.name} ({c.device_id[:8]}) {key}: cell {cell}, local conflicts {conflicts}, "
+        f"day's items {items_on_cell}, outbox {outbox}; server versions {versions}, "
+        f"conflicts {server_conflicts}"
+    )
 
 
 def in_scope(client: Client, key: CellKey) -> bool:
