@@ -21,7 +21,7 @@ from forms.model import Field, FormDefinition, Value
 if TYPE_CHECKING:
     from sync.protocol import PullPage, SubmissionReceipt
 
-from . import conflicts, incoming, outgoing
+from . import conflicts
 from . import queries as q
 from .backup import db_path, list_backups
 from .errors import StoreDamagedError, is_damage, store_error, translate_sqlite_error
@@ -807,16 +807,20 @@ class Store:
 
     def dismiss_set_aside(self, ids: Iterable[int]) -> int:
         """Hide these SetAside rows from the list (they stay in the file); how many were hidden."""
+
         wanted = list(ids)
         now = self._now()
         with self._write() as conn:
             return conflicts.dismiss(conn, wanted, now)
 
     # -- sync: the engine's steps, each one transaction (outgoing.py, incoming.py) -----------
+    # (imported inside each method: they need sync.protocol, which opening the window does not)
 
     def freeze_outbox(self) -> int:
         """Freeze every form-day with unsent saves (and no item in flight for it) into one
         push item; returns how many items were made."""
+        from . import outgoing
+
         now = self._now()
         fields_of, latest_version = self._lookups()
         with self._write() as conn:
@@ -831,11 +835,15 @@ class Store:
 
     def push_batch(self, limit: int) -> list[PushItem]:
         """The in-flight items, oldest first, at most ``limit``."""
+        from . import outgoing
+
         with self._read() as conn:
             return outgoing.inflight(conn, limit)
 
     def apply_receipts(self, pairs: Sequence[tuple[PushItem, SubmissionReceipt]]) -> ReceiptOutcome:
         """Apply one push reply's receipts (one transaction)."""
+        from . import outgoing
+
         now = self._now()
         fields_of, _ = self._lookups()
         with self._write() as conn:
@@ -850,27 +858,37 @@ class Store:
 
     def release_waiting(self) -> int:
         """Items held for an unknown form (version) go back in flight (after new metadata)."""
+        from . import outgoing
+
         with self._write() as conn:
             return outgoing.release_waiting(conn)
 
     def waiting_items(self) -> int:
         """Items held until the server publishes their form (version)."""
+        from . import outgoing
+
         with self._read() as conn:
             return outgoing.waiting_count(conn)
 
     def pull_cursor(self) -> int:
         """The revision the next pull starts after (0: never pulled)."""
+        from . import incoming
+
         with self._read() as conn:
             return incoming.cursor(conn) or 0
 
     def has_pulled(self) -> bool:
         """Whether a pull page was ever applied to this file (False for a new store and for a
         restored backup: its next pull takes everything, this device's own cells too)."""
+        from . import incoming
+
         with self._read() as conn:
             return incoming.cursor(conn) is not None
 
     def apply_pull(self, page: PullPage) -> PullOutcome:
         """Apply one pull page and store its cursor in the same transaction."""
+        from . import incoming
+
         now = self._now()
         fields_of, latest_version = self._lookups()
         with self._write() as conn:

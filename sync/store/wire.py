@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from forms.model import Field
 from forms.types import to_storage
-from sync.protocol import JsonScalar, ProtocolError, storage_to_json, value_from_json
+
+if TYPE_CHECKING:  # sync.protocol is imported when sync runs, not when the window opens
+    from sync.protocol import JsonScalar
 
 #: the fields a form ever had (every registered version, the newest winning), by form id
 FieldsOf = Callable[[str], Mapping[str, Field]]
@@ -16,6 +19,8 @@ def text_to_wire(field: Field | None, text: str | None) -> JsonScalar:
     """The JSON for a stored text; without a known field the text goes as it is."""
     if field is None or text is None:
         return text
+    from sync.protocol import storage_to_json
+
     try:
         return storage_to_json(field.type, text)
     except (TypeError, ValueError):
@@ -27,6 +32,8 @@ def wire_to_text(field: Field | None, raw: JsonScalar) -> str | None:
     if raw is None:
         return None
     if field is not None:
+        from sync.protocol import ProtocolError, value_from_json
+
         try:
             value = value_from_json(field, raw)
         except ProtocolError:
