@@ -79,8 +79,9 @@ def main() -> None:
     while time.perf_counter() - start < MINUTES * 60:
         try:
             run_batch(Counted, seed)
-        except Exception:
-            failure = traceback.format_exc()[-6000:]
+        except Exception as exc:
+            # The message says what broke; the tail of the trace holds the failing example.
+            failure = str(exc)[:8000] + "\n...\n" + traceback.format_exc()[-8000:]
             break
         totals["batches"] += 1
         seed += 1

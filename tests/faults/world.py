@@ -510,18 +510,22 @@ class World:
         self.clients.append(c)
         return c
 
-    def settle(self, rounds: int = 4) -> None:
-        """With the faults cleared, every client syncs in turn until a whole round moves
-        nothing (at most ``rounds``: a second round brings everyone what the others pushed in
-        the first; a third closes conflicts that a pull found settled); each run must finish."""
+    def settle(self, rounds: int = 6) -> None:
+        """With the faults cleared, every client syncs in turn until two whole rounds in a row
+        move nothing (at most ``rounds``): a second round brings everyone what the others
+        pushed in the first; a pull that finds a disputed cell agreeing leaves a push that
+        closes the server's conflict for the next run, and such a run reports nothing pulled,
+        hence two quiet rounds. Each run must finish."""
         self.proxy.clear_faults()
+        quiet = 0
         for _ in range(rounds):
             moved = 0
             for c in self.clients:
                 report = c.sync()
                 assert report.finished, (c.name, report)
                 moved += report.pushed + report.pulled
-            if not moved:
+            quiet = quiet + 1 if not moved else 0
+            if quiet == 2:
                 return
         raise AssertionError(f"the clients still exchange data after {rounds} healthy rounds")
 
