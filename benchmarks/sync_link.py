@@ -287,7 +287,12 @@ def part_a(root: Path, proxy: Any, figures: dict[str, Any], checks: list[dict[st
         **dhis2_sizes(values, "ani"),
     }
     figures["a_backlog_7_days"] = a
-    log(f"(a) {a['bytes_total']} B, {trips} round trips, {wall:.2f} s (ideal {ideal:.2f} s)")
+    log(
+        f"(a) {a['bytes_total']} B both ways ({a['header_bytes']} B of it HTTP headers), "
+        f"{trips} round trips, {wall:.2f} s (ideal {ideal:.2f} s); the same {len(values)} values "
+        f"as DHIS2 dataValueSets JSON: {a['dhis2_json_gzip_bytes']} B gzipped "
+        f"({a['dhis2_json_bytes']} B raw), as bare CSV: {a['csv_gzip_bytes']} B gzipped"
+    )
     checks.append(check("a_finished", int(report.finished), ">=", 1))
     checks.append(check("a_submissions_pushed", report.pushed, ">=", 2 * DAYS_A))
     checks.append(check("a_bytes_both_ways", stats.bytes_total, "<=", 1_500))
