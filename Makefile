@@ -56,6 +56,9 @@ test: setup lint postgres
 bench: setup
 	$(PY) -m benchmarks.save
 	$(PY) -m benchmarks.startup
+	$(PY) -m benchmarks.sync_link
+	$(PY) -m benchmarks.sync_soak
+	$(PY) -m benchmarks.server_load
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info resources/translations/*.qm .pytest_cache .mypy_cache .ruff_cache
