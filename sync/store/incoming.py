@@ -11,6 +11,7 @@ from typing import Any
 from sync.merge import PullAction, apply_pulled
 from sync.protocol import ProtocolError, PullGroup, PullPage, parse_time
 
+from . import queries as q
 from .rows import PullOutcome
 from .values import format_utc
 from .wire import FieldsOf, wire_to_text
@@ -36,10 +37,6 @@ _INSERT_CELL = """
 """
 _TAKE = """
     UPDATE cells SET value = ?, sync_state = 'sent', base_rev = ?, settles = NULL, updated_at = ?
-    WHERE org_unit = ? AND form_id = ? AND period = ? AND indicator = ?
-"""
-_SET = """
-    UPDATE cells SET sync_state = ?, base_rev = ?, settles = ?
     WHERE org_unit = ? AND form_id = ? AND period = ? AND indicator = ?
 """
 _SET_BASE = """
@@ -148,22 +145,18 @@ def _apply_group(
         conflict = conn.execute(_OPEN_CONFLICT, key).fetchone()
         if action is PullAction.EQUAL:
             if state in ("sent", "rejected"):
-                conn.execute(_SET, ("sent", cell.rev, None, *key))
+                conn.execute(q.SET_CELL_SYNC, ("sent", cell.rev, None, *key))
+            elif (
+                state in ("conflict", "local") and conflict is not None and conflict[1] is not None
+            ):
+                # The values agree now (the conflict was settled here, or the cell was edited
+                # back to the server's value), but the server's conflict stays open until a
+                # push settles it: send [value, rev, k], which the server finds unchanged.
+                conn.execute(q.SET_CELL_SYNC, ("local", cell.rev, conflict[1], *key))
             elif state == "conflict":
-                if conflict is not None and conflict[1] is not None:
-                    # The values agree now, but the server's conflict stays open until someone
-                    # settles it: send [value, rev, k], which the server finds unchanged.
-                    conn.execute(_SET, ("local", cell.rev, conflict[1], *key))
-                else:
-                    conn.execute(_SET, ("sent", cell.rev, None, *key))
+                conn.execute(q.SET_CELL_SYNC, ("sent", cell.rev, None, *key))
             elif state == "local":
-                if conflict is not None and conflict[1] is not None:
-                    # Edited back to the server's value while the server still holds a
-                    # conflict from an earlier push: nobody has anything left to choose, so
-                    # the next push closes it ([value, rev, k], which the server finds unchanged).
-                    conn.execute(_SET, ("local", cell.rev, conflict[1], *key))
-                else:
-                    conn.execute(_SET_BASE, (cell.rev, *key))
+                conn.execute(_SET_BASE, (cell.rev, *key))
             if conflict is not None:
                 conn.execute(_CLOSE, (now, conflict[0]))
         elif action is PullAction.KEEP_LOCAL_AND_MARK_CONFLICT:

@@ -24,6 +24,7 @@ from sync.protocol import (
     submission_id,
 )
 
+from . import queries as q
 from .rows import PushItem, ReceiptOutcome
 from .values import format_utc, parse_utc
 from .wire import FieldsOf, text_to_wire, wire_to_text
@@ -90,10 +91,6 @@ _INFLIGHT = f"SELECT {_ITEM_COLUMNS} FROM push_items WHERE state = 'inflight' OR
 _ITEM_STATE = "SELECT state, frozen FROM push_items WHERE uuid = ?"
 _CELL = """
     SELECT value, sync_state, settles FROM cells
-    WHERE org_unit = ? AND form_id = ? AND period = ? AND indicator = ?
-"""
-_SET_CELL_SYNC = """
-    UPDATE cells SET sync_state = ?, base_rev = ?, settles = ?
     WHERE org_unit = ? AND form_id = ? AND period = ? AND indicator = ?
 """
 _SET_CELL_STATE = """
@@ -374,7 +371,7 @@ def _apply_cell(
     if cell.status in ("applied", "unchanged"):
         assert cell.rev is not None
         if ours:
-            conn.execute(_SET_CELL_SYNC, ("sent", cell.rev, None, *key))
+            conn.execute(q.SET_CELL_SYNC, ("sent", cell.rev, None, *key))
             conn.execute(_CLOSE_CONFLICTS, (now, *key))
         else:
             # Edited during the sync: it goes in the next item, based on what the server has.

@@ -99,3 +99,8 @@ FORM_CELLS = """
 FORM_DAYS = """
     SELECT period, status FROM day_status WHERE org_unit = ? AND form_id = ? ORDER BY period
 """
+#: a cell's sync state, base revision and the conflict it settles (sync: both directions)
+SET_CELL_SYNC = """
+    UPDATE cells SET sync_state = ?, base_rev = ?, settles = ?
+    WHERE org_unit = ? AND form_id = ? AND period = ? AND indicator = ?
+"""
