@@ -25,25 +25,8 @@ from benchmarks._report import check, emit, median
 RUNS = int(os.environ.get("KABAR_BENCH_RUNS", "7"))
 MARKER = "KABAR_IDLE "
 
-BARE_WINDOW = r"""
-import json, sys
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication(sys.argv)
-w = QMainWindow()
-w.setWindowTitle("bare")
-w.resize(1280, 720)
-w.show()
-def idle():
-    rss = 0
-    for line in open("/proc/self/status"):
-        if line.startswith("VmRSS:"):
-            rss = int(line.split()[1])
-    print("KABAR_IDLE " + json.dumps({"rss_kb": rss}), flush=True)
-    app.quit()
-QTimer.singleShot(0, idle)
-app.exec()
-"""
+#: the bare one-window program both start-up benchmarks measure Kabar against
+BARE_WINDOW = Path(__file__).resolve().parent.parent / "build_spec" / "bare" / "bare_window.py"
 
 
 def value_for(field: Any, day_index: int, rng: random.Random) -> Any:
@@ -107,6 +90,27 @@ def time_to_idle(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
     return elapsed, rss
 
 
+def alternate(
+    kabar_cmd: list[str], bare_cmd: list[str], env: dict[str, str], runs: int = RUNS
+) -> tuple[list[float], list[int], list[float], list[int]]:
+    """One warm-up each (the OS file cache, Kabar's forms cache), then ``runs`` alternating
+    starts: (kabar times, kabar RSS, bare times, bare RSS)."""
+    time_to_idle(kabar_cmd, env)
+    time_to_idle(bare_cmd, env)
+    kabar_t: list[float] = []
+    kabar_rss: list[int] = []
+    bare_t: list[float] = []
+    bare_rss: list[int] = []
+    for _ in range(runs):
+        t, r = time_to_idle(kabar_cmd, env)
+        kabar_t.append(t)
+        kabar_rss.append(r)
+        t, r = time_to_idle(bare_cmd, env)
+        bare_t.append(t)
+        bare_rss.append(r)
+    return kabar_t, kabar_rss, bare_t, bare_rss
+
+
 def main() -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     # An installed app (wheel or PyInstaller bundle) ships compiled bytecode, as PySide6 in the bare
@@ -121,22 +125,10 @@ def main() -> None:
         seeded = seed_year(data_dir)
         seed_s = time.perf_counter() - t0
         db_bytes = sum(p.stat().st_size for p in data_dir.glob("kabar.db*"))
-        bare_script = Path(tmp) / "bare_window.py"
-        bare_script.write_text(BARE_WINDOW, encoding="utf-8")
         kabar_cmd = [sys.executable, "-m", "desktop", "--data-dir", str(data_dir)]
         kabar_cmd += ["--lang", "id", "--quit-when-idle"]
-        bare_cmd = [sys.executable, str(bare_script)]
-        # One warm-up each (fills the OS file cache for both), then alternate runs.
-        time_to_idle(kabar_cmd, env)
-        time_to_idle(bare_cmd, env)
-        kabar_t, bare_t, kabar_rss, bare_rss = [], [], [], []
-        for _ in range(RUNS):
-            t, r = time_to_idle(kabar_cmd, env)
-            kabar_t.append(t)
-            kabar_rss.append(r)
-            t, r = time_to_idle(bare_cmd, env)
-            bare_t.append(t)
-            bare_rss.append(r)
+        bare_cmd = [sys.executable, str(BARE_WINDOW)]
+        kabar_t, kabar_rss, bare_t, bare_rss = alternate(kabar_cmd, bare_cmd, env)
     k_t, b_t = median(kabar_t), median(bare_t)
     k_rss, b_rss = median(kabar_rss), median(bare_rss)
     time_ratio = round(k_t / b_t, 3)

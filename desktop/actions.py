@@ -40,6 +40,7 @@ class Actions(QObject):
         self.lang_group.addAction(self.lang_id)
         self.lang_group.addAction(self.lang_en)
         self.keys = make(["F1"])
+        self.diagnostics = make()
         self.login = make()
         self.sync_now = make(["F5"])
         self.conflicts = make(["Ctrl+K"])
@@ -67,6 +68,8 @@ class Actions(QObject):
         self.lang_menu.addActions([self.lang_id, self.lang_en])
         self.help_menu = QMenu(bar)
         self.help_menu.addAction(self.keys)
+        self.help_menu.addSeparator()
+        self.help_menu.addAction(self.diagnostics)
         for menu in (
             self.file_menu,
             self.entry_menu,
@@ -101,6 +104,7 @@ class Actions(QObject):
         self.lang_id.setText("Bahasa &Indonesia")
         self.lang_en.setText("&English")
         self.keys.setText(self.tr("&Keyboard keys"))
+        self.diagnostics.setText(self.tr("Export &diagnostics…"))
         self.login.setText(self.tr("&Log in to the server…"))
         self.sync_now.setText(self.tr("Sync &now"))
         self.set_conflict_count(self.conflict_count, self.refused_count)

@@ -7,6 +7,8 @@ a month other than the visible one) is imported or queried before the window is 
 from __future__ import annotations
 
 import argparse
+import functools
+import gc
 import json
 import logging
 import sys
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from desktop.i18n import LANGS, Translations
 from desktop.launcher import (
@@ -25,7 +27,17 @@ from desktop.launcher import (
     parse_args,
     trace,
 )
-from desktop.settings_keys import AUTH_VERIFIER, CA_FILE, FACILITY, LANG, OFFICER, SERVER_URL
+from desktop.settings_keys import (
+    AUTH_NAME,
+    AUTH_VERIFIER,
+    CA_FILE,
+    FACILITY,
+    LANG,
+    OFFICER,
+    SERVER_URL,
+    SETUP_LOGIN_PENDING,
+)
+from desktop.sitenotice import locked_by
 from desktop.worker import Operations
 
 log = logging.getLogger(__name__)
@@ -69,8 +81,11 @@ def open_store(
             from desktop.damaged import apply_choice  # rare: not imported on a normal start
 
             log.warning("damaged data file %s (%s)", exc.path, exc.detail)
-            if not apply_choice(ask(exc, lang), exc, data_dir):
+            choice = ask(exc, lang)
+            log.warning("damaged data file: the person chose %r", choice)
+            if not apply_choice(choice, exc, data_dir):
                 return None
+            log.warning("damaged data file: %r done, opening again", choice)
 
 
 def ask_damaged_dialog(error: Any, lang: str) -> str:
@@ -79,10 +94,10 @@ def ask_damaged_dialog(error: Any, lang: str) -> str:
     return ask_with_dialog(error, lang)
 
 
-def ask_first_run(store: Any) -> bool:
+def ask_first_run(store: Any, site: Any = None) -> bool:
     from desktop.firstrun import FirstRunDialog
 
-    return FirstRunDialog(store).exec() == FirstRunDialog.DialogCode.Accepted
+    return FirstRunDialog(store, site=site).exec() == FirstRunDialog.DialogCode.Accepted
 
 
 def make_unlock_dialog(store: Any, runner: Any) -> Any:
@@ -104,6 +119,9 @@ def make_login_dialog(store: Any, runner: Any) -> Any:
         runner.login_attempt(store.get_setting(FACILITY)),
         server_url=runner.server_url,
         username=runner.username,
+        locked_by=locked_by(runner.site),
+        store=store,
+        site=runner.site,
     )
     dialog.logged_in.connect(runner.logged_in_with)
     return dialog
@@ -124,7 +142,25 @@ def ask_unlock(store: Any, runner: Any) -> bool:
     return bool(login.exec() == login.DialogCode.Accepted)
 
 
+def load_site(args: argparse.Namespace) -> Any:
+    """This start's site configuration (``--config`` or the search folders; see
+    sync.siteconfig). Raises SiteConfigError only for a ``--config`` file that cannot be used."""
+    from sync.siteconfig import load_site_config
+
+    site = load_site_config(getattr(args, "config", None))
+    trace("site configuration read")
+    return _logged(site)
+
+
+def _logged(site: Any) -> Any:
+    if site.problem is not None:
+        log.warning("site configuration not used: %s", site.problem.message)
+    return site
+
+
 def show_fatal(message: str) -> None:
+    from PySide6.QtWidgets import QMessageBox  # rare: its type is not made on a normal start
+
     box = QMessageBox(QMessageBox.Icon.Critical, "Kabar", message)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
     box.exec()
@@ -144,24 +180,45 @@ class Launch:
         self.window = window
 
     def close(self) -> None:
+        from desktop import gcguard
+
         self.window.session.sync.stop()  # a sync under way stops at its next safe point
         self.window.session.ops.wait()
         self.store.close()
+        gcguard.uninstall()
 
 
-def launch(
+def launch(args: argparse.Namespace, **options: Any) -> Launch | None:
+    """Open the store and the main window (see ``_launch``). From here until ``Launch.close``
+    Python's cycle collector runs on this, the GUI, thread only (desktop/gcguard.py)."""
+    from desktop import gcguard
+
+    gcguard.install()
+    try:
+        launched = _launch(args, **options)
+    except BaseException:
+        gcguard.uninstall()
+        raise
+    if launched is None:
+        gcguard.uninstall()
+    return launched
+
+
+def _launch(
     args: argparse.Namespace,
     *,
     ask_damaged: AskDamaged | None = None,
-    first_run: FirstRun = ask_first_run,
+    first_run: FirstRun | None = None,
     unlock: Unlock = ask_unlock,
     translations_dir: Path | None = None,
     today: Callable[[], Any] | None = None,
     opening: StoreOpening | None = None,
     on_fatal: Callable[[str], None] = show_fatal,
+    site: Any = None,
 ) -> Launch | None:
     """Build everything up to a shown main window (no event loop). None: the user quit, or a
-    problem was reported through ``on_fatal``."""
+    problem was reported through ``on_fatal``. ``site``: a SiteConfig (default: read as
+    ``load_site`` does); ``first_run`` (default: the dialog) is called with the store."""
     from sync.store import StoreError
 
     translations = Translations(translations_dir)
@@ -179,9 +236,23 @@ def launch(
     if store is None:
         return None
     try:
-        return _launch_with_store(args, store, translations, first_run, unlock, today)
+        if site is None:
+            from sync.siteconfig import SiteConfigError
+
+            try:
+                site = opening.site() if opening is not None else None
+                site = load_site(args) if site is None else _logged(site)
+            except SiteConfigError as exc:  # --config named a file that cannot be used
+                store.close()
+                on_fatal(exc.message)
+                translations.uninstall()
+                return None
+        if first_run is None:
+            first_run = functools.partial(ask_first_run, site=site)
+        return _launch_with_store(args, store, translations, first_run, unlock, today, site)
     except BaseException:
         store.close()
+        translations.uninstall()  # a refused option (SystemExit) leaves nothing installed
         raise
 
 
@@ -192,6 +263,7 @@ def _launch_with_store(
     first_run: FirstRun,
     unlock: Unlock,
     today: Callable[[], Any] | None,
+    site: Any,
 ) -> Launch | None:
     from desktop.mainwindow import MainWindow
 
@@ -211,6 +283,8 @@ def _launch_with_store(
 
     facility = store.get_setting(FACILITY)
     officer = store.get_setting(OFFICER)
+    if site.facility and store.org_unit(site.facility) is not None:
+        facility = site.facility  # the site's choice, every start (the officer's stays stored)
     if args.demo or args.quit_when_idle:
         facility, officer = _headless_defaults(store, facility, officer, demo=args.demo)
     if not facility or store.org_unit(facility) is None or not officer:
@@ -226,12 +300,15 @@ def _launch_with_store(
 
     from desktop.syncrunner import SyncRunner
 
-    server_url = _server_url(args, store)
+    server_url = _server_url(args, store, site)
     # Headless runs (benchmark, demo check) never send anything and never wait for a person.
     runner = SyncRunner.for_store(store, server_url, enabled=not args.quit_when_idle)
-    ca_file = _ca_file(args, store)
+    runner.site = site
+    ca_file = _ca_file(args, store, site)
     if ca_file:
         runner.transport_options["ca_file"] = ca_file
+    if site.proxy:
+        runner.transport_options["proxy"] = site.proxy
     if not args.quit_when_idle and store.get_setting(AUTH_VERIFIER):
         trace("unlock asked")
         if not unlock(store, runner):
@@ -240,19 +317,36 @@ def _launch_with_store(
     ops = Operations()
     session = Session(store, forms, facility, unit.name, officer, translations, ops, sync=runner)
     session.server_url = runner.server_url
+    session.site = site
     if today is not None:
         session.today = today
     window = MainWindow(session)
     trace("main window built")
     window.show()
     window.start()
+    if not args.quit_when_idle and store.get_setting(SETUP_LOGIN_PENDING):
+        # A setup code was just applied (first run): the officer logs in next, server filled.
+        store.set_setting(SETUP_LOGIN_PENDING, None)
+        if not runner.logged_in:
+            window.sync_ui.show_login()
+    if site.problem is not None or (site.facility and site.facility != facility):
+        from desktop.sitenotice import site_notice
+
+        window.show_notice(site_notice(site, facility))
     trace("main window shown")
     return Launch(store, translations, window)
 
 
-def _server_url(args: argparse.Namespace, store: Any) -> str | None:
-    """``--server`` is remembered; a value that is not an http(s) URL is refused clearly."""
+def _server_url(args: argparse.Namespace, store: Any, site: Any) -> str | None:
+    """``--server`` is remembered; a value that is not an http(s) URL is refused clearly, and so
+    is any value while the site file locks the server. Else the site's address, else the
+    officer's."""
     if args.server is not None:
+        if site.locked:
+            raise SystemExit(
+                f"kabar: alamat server dikunci oleh berkas pengaturan situs {locked_by(site)}; "
+                "--server tidak dapat dipakai (minta petugas TI mengubah berkas itu)"
+            )
         url = clean_server_url(args.server)
         if url is None:
             raise SystemExit(
@@ -260,11 +354,12 @@ def _server_url(args: argparse.Namespace, store: Any) -> str | None:
             )
         store.set_setting(SERVER_URL, url)
         return url
-    return store.get_setting(SERVER_URL)
+    return site.server_url or store.get_setting(SERVER_URL)
 
 
-def _ca_file(args: argparse.Namespace, store: Any) -> str | None:
-    """``--ca-file`` is remembered; a file that cannot be read is refused clearly."""
+def _ca_file(args: argparse.Namespace, store: Any, site: Any) -> str | None:
+    """``--ca-file`` is remembered; a file that cannot be read is refused clearly. Else the
+    site's CA file, else the officer's."""
     if args.ca_file is not None:
         path = Path(args.ca_file).expanduser().resolve()
         try:
@@ -275,7 +370,7 @@ def _ca_file(args: argparse.Namespace, store: Any) -> str | None:
             raise SystemExit(f"kabar: --ca-file bukan sertifikat PEM: {path}")
         store.set_setting(CA_FILE, str(path))
         return str(path)
-    return store.get_setting(CA_FILE)
+    return site.ca_file or store.get_setting(CA_FILE)
 
 
 def _headless_defaults(
@@ -307,8 +402,10 @@ def _announce_idle(launched: Launch, app: QApplication) -> None:
         facility = launched.window.session.facility_code
         line = json.dumps({"rss_kb": read_rss_kb(), "facility": facility})
         trace("idle")
-        print("KABAR_IDLE " + line, flush=True)
-        app.quit()
+        try:
+            print("KABAR_IDLE " + line, flush=True)
+        finally:
+            app.quit()  # even when the reader has gone (a closed pipe): never run on unseen
 
     ops.idle.connect(report)
     QTimer.singleShot(0, report)
@@ -320,15 +417,23 @@ def main(
     args: argparse.Namespace | None = None,
     opening: StoreOpening | None = None,
 ) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from desktop import logsetup
+
+    # Records wait in memory until the window is idle (no file I/O on the start-up path).
+    logs = logsetup.install()
     args = args or parse_args(argv)
+    from desktop.style import STYLE_ARGS, apply_style
+
     existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    if isinstance(existing, QApplication):
+        app = existing
+        apply_style(app)
+    else:
+        app = QApplication([*sys.argv[:1], *STYLE_ARGS])
     app.setApplicationName("Kabar")
     app.setOrganizationName("Kabar")
-    from desktop.style import apply_style
-
-    apply_style(app)
+    logsetup.route_qt_messages()
+    log.info("%s", logsetup.Lazy(lambda: start_line(args.data_dir or default_data_dir())))
     trace("QApplication ready")
     failures: list[str] = []
     interactive = not args.quit_when_idle
@@ -343,17 +448,78 @@ def main(
         fatal(error.message.get(lang))  # nothing is changed: a person chooses at the next start
         return QUIT
 
-    launched = launch(
-        args,
-        opening=opening,
-        on_fatal=fatal,
-        ask_damaged=None if interactive else damaged_headless,
-    )
+    try:
+        launched = launch(
+            args,
+            opening=opening,
+            on_fatal=fatal,
+            ask_damaged=None if interactive else damaged_headless,
+        )
+    except BaseException:
+        gc.enable()
+        logs.open_file()  # the excepthook records it; the file must be there to take it
+        raise
     if launched is None:
+        gc.enable()
+        log.warning("Kabar did not start: %s", "; ".join(failures) or "closed by the person")
+        logs.open_file()
         return 1 if failures else 0
+    # The launcher paused the collector for the start; launch() handed collection to the GUI
+    # thread (desktop/gcguard.py), which gives it back when the window closes.
     if args.quit_when_idle:
         _announce_idle(launched, app)
+    _open_log_when_idle(launched, logs)
     try:
         return app.exec()
     finally:
         launched.close()
+        log.info("Kabar stopped")
+        logs.open_file()
+        logs.flush()
+
+
+def start_line(data_dir: Path) -> str:
+    """What IT staff ask first: versions, operating system, folders (computed lazily: the
+    version lookup and the OS query cost milliseconds that start-up cannot spare)."""
+    import platform
+
+    import PySide6
+    from PySide6.QtCore import qVersion
+
+    from desktop.syncrunner import app_version
+
+    os_name = f"{platform.system()} {platform.release()} ({platform.version()})"
+    return (
+        f"Kabar {app_version()} started: Python {platform.python_version()}, "
+        f"PySide6 {PySide6.__version__} (Qt {qVersion()}), {os_name} {platform.machine()}, "
+        f"data folder {data_dir}"
+    )
+
+
+def _open_log_when_idle(launched: Launch, logs: Any) -> None:
+    """Once the window is idle: the names met so far are secrets, then the log file opens."""
+    from desktop import logsetup
+
+    ops = launched.window.session.ops
+    opened = False
+
+    def open_now() -> None:
+        nonlocal opened
+        if opened:
+            return
+        opened = True
+        session, store = launched.window.session, launched.store
+        logsetup.add_secrets(session.officer, session.sync.username, store.get_setting(AUTH_NAME))
+        log.info(
+            "window shown: facility %s, server %s, logged in %s, language %s",
+            session.facility_code,
+            session.server_url or "-",
+            "yes" if session.sync.logged_in else "no",
+            session.lang,
+        )
+        logs.open_file()
+
+    if ops.pending:
+        ops.idle.connect(open_now)
+    else:
+        QTimer.singleShot(0, open_now)

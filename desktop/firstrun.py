@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -19,7 +20,9 @@ from PySide6.QtWidgets import (
 from desktop.settings_keys import FACILITY, OFFICER
 from desktop.style import named
 
-SELECTABLE_LEVEL = "puskesmas"
+#: the levels an officer reports for: a puskesmas, or a hospital added with
+#: ``kabar-server add-facility --type rumah_sakit`` (a setup code can name either)
+SELECTABLE_LEVELS = frozenset({"puskesmas", "rumah_sakit"})
 CODE_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -28,9 +31,13 @@ class FirstRunDialog(QDialog):
 
     accepted_choice = Signal(str, str, str)  # facility code, facility name, officer
 
-    def __init__(self, store: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Any, parent: QWidget | None = None, *, site: Any = None) -> None:
         super().__init__(parent)
         self.store = store
+        self.site = site
+        self.setup_dialog: Any = None
+        # the facility set by the site file (sync.siteconfig.SiteConfig), if it is a known one
+        self.site_facility: str | None = None
         self.setObjectName("firstRunDialog")
         self.setWindowTitle(self.tr("Kabar — facility and officer"))
         self.resize(620, 600)
@@ -42,6 +49,11 @@ class FirstRunDialog(QDialog):
             self,
         )
         self.intro.setWordWrap(True)
+        # A setup code from IT fills in the server and the facility (desktop/setupcode.py).
+        self.setup_button = QPushButton(self.tr("Have a setup code?"), self)
+        self.setup_button.setObjectName("setupCodeButton")
+        self.setup_button.setAutoDefault(False)
+        self.setup_button.clicked.connect(self.show_setup_code)
         self.filter = QLineEdit(self)
         self.filter.setObjectName("facilityFilter")
         self.filter.setPlaceholderText(self.tr("Type to filter, e.g. Sangatta"))
@@ -55,6 +67,10 @@ class FirstRunDialog(QDialog):
         self.officer.setObjectName("officerName")
         self.officer.setMaxLength(80)
         officer_label.setBuddy(self.officer)
+        self.site_note = QLabel(self)
+        self.site_note.setObjectName("firstRunSiteNote")
+        self.site_note.setWordWrap(True)
+        self.site_note.hide()
         self.problem = QLabel(self)
         named(self.problem, "firstRunProblem")
         self.problem.setWordWrap(True)
@@ -66,8 +82,10 @@ class FirstRunDialog(QDialog):
 
         column = QVBoxLayout(self)
         column.addWidget(self.intro)
+        column.addWidget(self.setup_button, 0, Qt.AlignmentFlag.AlignLeft)
         column.addWidget(self.filter)
         column.addWidget(self.tree, 1)
+        column.addWidget(self.site_note)
         column.addWidget(officer_label)
         column.addWidget(self.officer)
         column.addWidget(self.problem)
@@ -80,10 +98,61 @@ class FirstRunDialog(QDialog):
         self.officer.textChanged.connect(self._update)
         self.officer.setText(store.get_setting(OFFICER, "") or "")
         current = store.get_setting(FACILITY)
+        if site is not None and site.facility in self._items:
+            current = self.site_facility = site.facility
         if current in self._items:
             self.tree.setCurrentItem(self._items[current])
         self._update()
         self.filter.setFocus()
+        if self.site_facility is not None:
+            self._preset(site)
+
+    def _preset(self, site: Any) -> None:
+        """The site file names the facility: the officer only types their name; when the site
+        file locks the settings the choice cannot be changed here."""
+        source = str(site.source) if site.source is not None else "site.toml"
+        if site.locked:
+            self.filter.setEnabled(False)
+            self.tree.setEnabled(False)
+            note = self.tr("The facility is set by your IT staff (%1).")
+        else:
+            note = self.tr(
+                "Preset by your IT staff (%1). You may choose another one; Kabar starts with "
+                "the preset one again next time."
+            )
+        self.site_note.setText(note.replace("%1", source))
+        self.site_note.show()
+        self.tree.scrollToItem(self._items[self.site_facility or ""])
+        self.officer.setFocus()
+
+    def show_setup_code(self) -> None:
+        from desktop.setupcode import SetupCodeDialog
+
+        dialog = SetupCodeDialog(self.store, site=self.site, parent=self)
+        dialog.applied.connect(self._on_setup_applied)
+        self.setup_dialog = dialog
+        dialog.open()
+
+    def _on_setup_applied(self, redemption: Any) -> None:
+        """The code's facility (now in the list) is chosen; the officer only types a name."""
+        from urllib.parse import urlsplit
+
+        self.tree.clear()
+        self._items.clear()
+        self._fill()
+        code = self.site_facility or redemption.facility_code
+        if code in self._items:
+            self.filter.clear()
+            self.tree.setCurrentItem(self._items[code])
+            self.tree.scrollToItem(self._items[code])
+        self.site_note.setText(
+            self.tr("Set by the setup code: server %1, %2. Type your name; you log in next.")
+            .replace("%1", urlsplit(redemption.server_url).netloc)
+            .replace("%2", redemption.facility_name)
+        )
+        self.site_note.show()
+        self._update()
+        self.officer.setFocus()
 
     def _fill(self) -> None:
         units = self.store.org_units()
@@ -95,7 +164,7 @@ class FirstRunDialog(QDialog):
             item = QTreeWidgetItem([unit.name, unit.code])
             item.setData(0, CODE_ROLE, unit.code)
             item.setData(1, CODE_ROLE, unit.level)
-            if unit.level != SELECTABLE_LEVEL:
+            if unit.level not in SELECTABLE_LEVELS:
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # a region: not a facility to choose
             if parent is None:
                 self.tree.addTopLevelItem(item)
@@ -127,13 +196,13 @@ class FirstRunDialog(QDialog):
             visit(self.tree.topLevelItem(i))
         if needle:  # select the first matching puskesmas so Enter is enough
             for code, item in self._items.items():
-                if not item.isHidden() and item.data(1, CODE_ROLE) == SELECTABLE_LEVEL:
+                if not item.isHidden() and item.data(1, CODE_ROLE) in SELECTABLE_LEVELS:
                     self.tree.setCurrentItem(self._items[code])
                     break
 
     def selected_code(self) -> str | None:
         items = [i for i in self.tree.selectedItems() if not i.isHidden()]
-        if not items or items[0].data(1, CODE_ROLE) != SELECTABLE_LEVEL:
+        if not items or items[0].data(1, CODE_ROLE) not in SELECTABLE_LEVELS:
             return None
         return str(items[0].data(0, CODE_ROLE))
 

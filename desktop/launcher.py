@@ -7,6 +7,7 @@ without the GIL, so on a thread it overlaps the import of PySide6. This module i
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import threading
@@ -41,19 +42,28 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=None,
         help="sertifikat CA tambahan untuk server (disimpan; selain daftar CA sistem)",
     )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="TOML",
+        default=None,
+        help="pakai berkas pengaturan situs (site.toml) ini, bukan yang di lokasi bawaan",
+    )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="periksa instalasi ini (data sementara, bukan data Anda), cetak hasilnya, lalu keluar",
+    )
     parser.add_argument("--quit-when-idle", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
 def clean_server_url(text: str) -> str | None:
-    """``text`` as a server base URL (http or https, no trailing slash); None if it is not one."""
-    from urllib.parse import urlsplit
+    """``text`` as a server base URL, or None (the rule lives in sync.siteconfig; imported
+    here only when called: this module is the first of the start-up path)."""
+    from sync.siteconfig import clean_server_url as clean
 
-    url = text.strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return url
+    return clean(text)
 
 
 def default_data_dir() -> Path:
@@ -63,12 +73,19 @@ def default_data_dir() -> Path:
 
 
 class StoreOpening:
-    """``Store.open(data_dir)`` running on a thread; ``result()`` waits and returns or raises."""
+    """``Store.open(data_dir)`` running on a thread; ``result()`` waits and returns or raises.
 
-    def __init__(self, data_dir: Path) -> None:
+    Then the site file (site.toml, ``config`` or the search folders) is read on the same thread:
+    parsing TOML costs a few milliseconds of imports that need not hold up the window.
+    """
+
+    def __init__(self, data_dir: Path, config: Path | None = None) -> None:
         self.data_dir = data_dir
+        self._config = config
         self._store: Any = None
         self._error: BaseException | None = None
+        self._site: Any = None
+        self._site_error: BaseException | None = None
         self._thread = threading.Thread(target=self._open, name="kabar-store-open", daemon=True)
         self._thread.start()
 
@@ -87,6 +104,14 @@ class StoreOpening:
             trace("store open (thread)")
         except BaseException as exc:  # handed to the GUI thread by result()
             self._error = exc
+            return
+        try:
+            from sync.siteconfig import load_site_config
+
+            self._site = load_site_config(self._config)
+            trace("site configuration read (thread)")
+        except BaseException as exc:  # SiteConfigError (--config) or a bug: site() raises it
+            self._site_error = exc
 
     def result(self) -> Any:
         self._thread.join()
@@ -95,10 +120,25 @@ class StoreOpening:
             raise error
         return self._store
 
+    def site(self) -> Any:
+        """After ``result()``: the SiteConfig read on the thread; None if it was not read (the
+        store failed to open); raises what reading it raised."""
+        self._thread.join()
+        if self._site_error is not None:
+            raise self._site_error
+        return self._site
+
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    opening = StoreOpening(args.data_dir or default_data_dir())
+    if args.smoke_test:
+        from desktop.smoketest import run  # its own temporary store: never the user's folder
+
+        return run(args)
+    # Start-up makes tens of thousands of objects and few cycles: the collector's passes over
+    # them cost ~9 ms. desktop.app turns it back on once the window is idle (or start failed).
+    gc.disable()
+    opening = StoreOpening(args.data_dir or default_data_dir(), args.config)
     from desktop.app import main as run_app  # imports PySide6 while the store opens
 
     trace("desktop.app imported")

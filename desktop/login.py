@@ -18,13 +18,14 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.i18n import current_lang
 from desktop.launcher import clean_server_url
-from desktop.style import named
+from desktop.style import problem_label
 from desktop.worker import Operations
 from forms.model import Text
 
@@ -48,6 +49,8 @@ class LoginDialog(QDialog):
     """Non-modal friendly: ``open()`` it; ``logged_in`` carries the LoginResult on success."""
 
     logged_in = Signal(object)
+    # a setup code was applied from here (sync.setupcode.Redemption); the server is filled in
+    setup_applied = Signal(object)
 
     def __init__(
         self,
@@ -57,9 +60,19 @@ class LoginDialog(QDialog):
         server_url: str | None,
         username: str | None = None,
         parent: QWidget | None = None,
+        locked_by: str | None = None,
+        store: Any = None,
+        site: Any = None,
     ) -> None:
+        """``locked_by``: the site file that fixes the server address (read-only here).
+        ``store`` (and the ``site`` config): offer "Have a setup code?" that keeps its settings
+        there."""
         super().__init__(parent)
         self.setObjectName("loginDialog")
+        self.locked_by = locked_by
+        self._store = store
+        self._site = site
+        self.setup_dialog: Any = None
         self._ops = ops
         self._attempt = attempt
         self.busy = False
@@ -71,6 +84,11 @@ class LoginDialog(QDialog):
         self.server = QLineEdit(server_url or "", self)
         self.server.setObjectName("loginServer")
         self.server.setPlaceholderText("https://kabar.example.go.id")
+        self.server_lock = QLabel(self)
+        self.server_lock.setObjectName("loginServerLock")
+        self.server_lock.setWordWrap(True)
+        self.server_lock.setVisible(locked_by is not None)
+        self.server.setReadOnly(locked_by is not None)
         self.username = QLineEdit(username or "", self)
         self.username.setObjectName("loginUsername")
         self.username.setMaxLength(80)
@@ -86,11 +104,7 @@ class LoginDialog(QDialog):
             (self.password_label, self.password),
         ):
             label.setBuddy(edit)
-        self.problem = QLabel(self)
-        named(self.problem, "loginProblem")
-        self.problem.setWordWrap(True)
-        self.problem.setTextFormat(Qt.TextFormat.PlainText)
-        self.problem.hide()
+        self.problem = problem_label(self, "loginProblem")
         self.busy_label = QLabel(self)
         self.busy_label.hide()
         # Own buttons, not standard ones: a button box retitles its standard buttons on a
@@ -101,9 +115,15 @@ class LoginDialog(QDialog):
         self.ok_button.setDefault(True)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
+        self.setup_button = QPushButton(self)
+        self.setup_button.setObjectName("loginSetupCode")
+        self.setup_button.setAutoDefault(False)
+        self.setup_button.setVisible(store is not None)
+        self.setup_button.clicked.connect(self.show_setup_code)
 
         form = QFormLayout()
         form.addRow(self.server_label, self.server)
+        form.addRow("", self.server_lock)
         form.addRow(self.username_label, self.username)
         form.addRow(self.password_label, self.password)
         column = QVBoxLayout(self)
@@ -112,6 +132,7 @@ class LoginDialog(QDialog):
         column.addWidget(self.problem)
         column.addWidget(self.busy_label)
         column.addStretch(1)
+        column.addWidget(self.setup_button, 0, Qt.AlignmentFlag.AlignLeft)
         column.addWidget(self.buttons)
         self.setMinimumWidth(520)
         self.retranslate()
@@ -132,6 +153,12 @@ class LoginDialog(QDialog):
             )
         )
         self.server_label.setText(self.tr("Server &address:"))
+        self.server_lock.setText(
+            self.tr("Set by your IT staff (%1); it cannot be changed here.").replace(
+                "%1", self.locked_by or ""
+            )
+        )
+        self.setup_button.setText(self.tr("Have a setup code?"))
         self.username_label.setText(self.tr("&Username:"))
         self.password_label.setText(self.tr("&Password:"))
         self.ok_button.setText(self.tr("Log in"))
@@ -159,6 +186,10 @@ class LoginDialog(QDialog):
                 "Type the server address, starting with http:// or https:// "
                 "(ask your district admin)."
             ),
+            "server_locked": self.tr(
+                "The server address set by your IT staff is missing or not usable; please ask "
+                "them to fix the site settings file."
+            ),
             "username": self.tr("Type your username."),
             "password": self.tr("Type your password."),
             "unexpected": self.tr(
@@ -179,6 +210,22 @@ class LoginDialog(QDialog):
             self.problem.setVisible(bool(text))
             self.adjustSize()  # room for the wrapped message
 
+    # -- a setup code ----------------------------------------------------------------------
+
+    def show_setup_code(self) -> None:
+        from desktop.setupcode import SetupCodeDialog
+
+        dialog = SetupCodeDialog(self._store, site=self._site, ops=self._ops, parent=self)
+        dialog.applied.connect(self._on_setup_applied)
+        self.setup_dialog = dialog
+        dialog.open()
+
+    def _on_setup_applied(self, redemption: Any) -> None:
+        self.server.setText(redemption.server_url)
+        self._set_problem("")
+        self.setup_applied.emit(redemption)
+        (self.username if not self.username.text().strip() else self.password).setFocus()
+
     # -- the attempt ---------------------------------------------------------------------
 
     def submit(self) -> None:
@@ -189,7 +236,7 @@ class LoginDialog(QDialog):
         username = self.username.text().strip()
         password = self.password.text()
         missing = (
-            ("server", self.server)
+            ("server" if self.locked_by is None else "server_locked", self.server)
             if url is None
             else ("username", self.username)
             if not username
@@ -216,7 +263,9 @@ class LoginDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
         self.busy_label.setVisible(busy)
-        for widget in (self.server, self.username, self.password, self.ok_button):
+        for widget in (
+            self.server, self.username, self.password, self.ok_button, self.setup_button
+        ):  # fmt: skip
             widget.setEnabled(not busy)
 
     def _on_done(self, result: Any) -> None:

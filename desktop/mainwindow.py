@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -51,6 +50,10 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = session
         self.day: date = session.today()
+        # The first day and month are read on the worker while this window is built (the reads
+        # are mostly SQLite, which runs beside the widget building); start() shows them.
+        self._first_read: dict[str, Any] = {}
+        self._read_first_day()
         self._generation = 0
         self._loading = False
         self._closing = False
@@ -117,6 +120,7 @@ class MainWindow(QMainWindow):
         self._layout()
         self._connect()
         self.sync_ui = SyncControls(self)
+        self._diagnostics: Any = None
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_MS)
@@ -187,6 +191,7 @@ class MainWindow(QMainWindow):
         a.lang_id.triggered.connect(lambda: self.set_language("id"))
         a.lang_en.triggered.connect(lambda: self.set_language("en"))
         a.keys.triggered.connect(self.show_keys)
+        a.diagnostics.triggered.connect(lambda: self.diagnostics.export())
         self.sync_notice_button.clicked.connect(lambda: self.sync_ui.show_conflicts(self.day))
         self.save_button.clicked.connect(lambda: self.save(reason="manual"))
         self.complete_button.clicked.connect(self.mark_complete)
@@ -200,9 +205,14 @@ class MainWindow(QMainWindow):
         self.session.translations.changed.connect(self._on_language_changed)
 
     def start(self) -> None:
-        """After show: load the visible month's statuses and today's figures; then sync soon."""
-        self.refresh_statuses()
-        self._load_day()
+        """After show: today's figures and the visible month's statuses (read while the window
+        was built) are shown once they are there; then sync soon."""
+        _, day_done, day_failed = self._day_op()
+        _, statuses_done = self._statuses_op()
+        self._first_read["start"] = (statuses_done, day_done, day_failed)
+        self._show_first_read()
+        if self.calendar.visible_range() != self._first_read["span"]:
+            self.refresh_statuses()  # not the month read early (a calendar locale quirk)
         self.sync.start()
         self.sync.after_save()  # what earlier sessions left unsent goes out once we are idle
 
@@ -223,7 +233,9 @@ class MainWindow(QMainWindow):
     def _text(self, text: Text) -> str:
         return text.get(self.lang)
 
-    def show_notice(self, text: str) -> None:
+    def show_notice(self, text: str, *, calm: bool = False) -> None:
+        """A refusal or a warning in red; ``calm`` news (a new version) in blue."""
+        named(self.notice_label, "noticeCalm" if calm else "notice")
         self.notice_label.setText(text)
         self.notice_label.setVisible(bool(text))
         if text:
@@ -278,6 +290,11 @@ class MainWindow(QMainWindow):
         return work
 
     def _load_day(self) -> None:
+        work, done, failed = self._day_op()
+        self.session.ops.run(work, done, failed, label="load day")
+
+    def _day_op(self) -> tuple[Any, Any, Any]:
+        """Start showing ``self.day`` as loading; the worker function and its two outcomes."""
         self._generation += 1
         generation, day = self._generation, self.day
         self._loading = True
@@ -307,7 +324,7 @@ class MainWindow(QMainWindow):
                 self._loading = False
             self.show_error(exc)
 
-        self.session.ops.run(self._day_work(day), done, failed, label="load day")
+        return self._day_work(day), done, failed
 
     def _apply_day(
         self, result: dict[str, tuple[Any, dict[str, Value], dict[str, list[Value]]]]
@@ -353,9 +370,47 @@ class MainWindow(QMainWindow):
 
         self.session.ops.run(self._day_work(day), done, label="reload day after sync")
 
+    def _read_first_day(self) -> None:
+        """Queue one worker read of ``self.day`` and its month: as two operations the second
+        waited for the GUI thread (busy building and painting the window) between them."""
+        first = self.day.replace(day=1)
+        span = (first, (first + timedelta(days=31)).replace(day=1) - timedelta(days=1))
+        statuses_work, day_work = self._statuses_work(*span), self._day_work(self.day)
+
+        def work() -> tuple[Any, Any]:
+            return statuses_work(), day_work()
+
+        def arrived(outcome: tuple[Any, Any]) -> None:
+            self._first_read["outcome"] = outcome
+            self._show_first_read()
+
+        def failed(exc: BaseException) -> None:
+            self._first_read["error"] = exc
+            self._show_first_read()
+
+        self._first_read["span"] = span
+        self.session.ops.run(work, arrived, failed, label="load day and statuses")
+
+    def _show_first_read(self) -> None:
+        """Show the first read once both it has arrived and start() has run."""
+        read = self._first_read
+        if "start" not in read or not ("outcome" in read or "error" in read):
+            return
+        statuses_done, day_done, day_failed = read.pop("start")
+        if "error" in read:
+            day_failed(read.pop("error"))
+            return
+        statuses, day = read.pop("outcome")
+        statuses_done(statuses)  # the calendar's marks first: the day's notice reads them
+        day_done(day)
+
     def refresh_statuses(self) -> None:
         """The visible month's report statuses and sync marks, and the sync summary."""
-        first, last = self.calendar.visible_range()
+        work, done = self._statuses_op()
+        self.session.ops.run(work, done, label="statuses")
+
+    def _statuses_work(self, first: date, last: date) -> Any:
+        """The worker function reading ``first``..``last``'s statuses, sync marks and summary."""
         s = self.session
         org, ids = s.facility_code, [f.id for f in s.forms]
 
@@ -368,6 +423,12 @@ class MainWindow(QMainWindow):
             sync_states = s.store.day_sync_states(org, None, first, last) if marks else {}
             return statuses, sync_states, s.store.sync_summary()
 
+        return work
+
+    def _statuses_op(self) -> tuple[Any, Any]:
+        first, last = self.calendar.visible_range()
+        work = self._statuses_work(first, last)
+
         def done(outcome: tuple[dict[date, str], dict[date, str], Any]) -> None:
             statuses, sync_states, summary = outcome
             self.calendar.set_statuses(statuses)
@@ -376,7 +437,7 @@ class MainWindow(QMainWindow):
             self._show_sync_notice()
             self.statuses_loaded.emit()
 
-        s.ops.run(work, done, label="statuses")
+        return work, done
 
     # -- editing -------------------------------------------------------------------------
 
@@ -579,11 +640,15 @@ class MainWindow(QMainWindow):
     def change_facility(self) -> None:
         from desktop.firstrun import FirstRunDialog
 
-        dialog = FirstRunDialog(self.session.store, self)
+        dialog = FirstRunDialog(self.session.store, self, site=self.session.site)
         dialog.accepted_choice.connect(self.apply_facility)
         dialog.open()
 
     def apply_facility(self, code: str, name: str, officer: str) -> None:
+        from desktop.logsetup import add_secrets
+
+        add_secrets(officer)
+        log.info("facility changed to %s", code)
         if self.is_dirty():
             self.save(reason="auto")
         self.session.facility_code = code
@@ -595,7 +660,18 @@ class MainWindow(QMainWindow):
         self._load_day()
         self.retranslate()
 
+    @property
+    def diagnostics(self) -> Any:
+        """Bantuan → Ekspor diagnostik… (made when first used: not on the start-up path)."""
+        if self._diagnostics is None:
+            from desktop.diagnostics import DiagnosticsExport
+
+            self._diagnostics = DiagnosticsExport(self)
+        return self._diagnostics
+
     def show_keys(self) -> None:
+        from PySide6.QtWidgets import QMessageBox  # its type costs ms to create: not at start
+
         box = QMessageBox(self)
         box.setWindowTitle(self.tr("Keyboard keys"))
         box.setText(self.keys_text())
@@ -624,10 +700,13 @@ class MainWindow(QMainWindow):
         message = getattr(exc, "message", None)
         if isinstance(message, Text):
             text = message.get(self.lang)
+            log.warning("shown to the officer: %s: %s", type(exc).__name__, message.en)
         else:
             log.error("unexpected error: %r", exc)
             text = self.tr("Unexpected error (please report it): %1").replace("%1", repr(exc))
         self.status.message(text)
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Kabar"), text, parent=self)
         box.setStandardButtons(QMessageBox.StandardButton.Ok)
         box.setObjectName("errorBox")

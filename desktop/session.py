@@ -25,6 +25,8 @@ class Session:
     sync: Any = None
     today: Callable[[], date] = field(default=date.today)
     server_url: str | None = None
+    #: sync.siteconfig.SiteConfig of this start (server lock, preset facility); None: none read
+    site: Any = None
 
     @property
     def lang(self) -> str:

@@ -16,3 +16,10 @@ AUTH_USERNAME = "auth.username"
 AUTH_VERIFIER = "auth.verifier"
 AUTH_NAME = "auth.name"
 AUTH_ROLE = "auth.role"
+
+#: set by a one-time setup code (desktop/setupcode.py): the SHA-256 (hex) of the server
+#: certificate and the server it belongs to; every request to that server is pinned to it
+TLS_PIN_SHA256 = "tls_pin_sha256"
+TLS_PIN_SERVER = "tls_pin_server"
+#: "1" after a setup code was applied: the login dialog opens once the main window is up
+SETUP_LOGIN_PENDING = "setup.login_pending"

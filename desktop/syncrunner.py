@@ -8,8 +8,8 @@ needed, so a start-up without a login pays nothing for it.
 
 from __future__ import annotations
 
+import functools
 import logging
-import platform
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +29,10 @@ INTERVAL_MS = 5 * 60 * 1000
 BACKOFF_MS = 15 * 60 * 1000
 
 
+@functools.cache
 def app_version() -> str:
+    """This install's version (the package metadata), read once: importlib.metadata searches
+    the whole path on every call, and the GUI thread asks for it (version notice, setup code)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -40,6 +43,8 @@ def app_version() -> str:
 
 def device_name() -> str:
     """How this laptop is named in the server's device list (admins revoke by it)."""
+    import platform  # not at module level: only a login names the device (start-up time)
+
     return platform.node() or "Kabar"
 
 
@@ -75,15 +80,24 @@ def login(
 ) -> LoginOutcome:
     """Log in and prepare the store (token, verifier, metadata). Runs on a worker; raises the
     transport's SyncErrors (their ``message`` is for people)."""
+    from desktop.logsetup import add_secrets
+    from desktop.tlspin import with_pin
     from sync import credentials
     from sync.engine import login_and_prepare
-    from sync.transport import Transport
+    from sync.transport import SyncError, Transport
 
-    transport = Transport(url, app_version=app_version(), **transport_options)
+    add_secrets(username)
+    options = with_pin(store, url, transport_options)  # a setup code's certificate pin
+    transport = Transport(url, app_version=app_version(), **options)
     try:
         result = login_and_prepare(store, transport, username, password, device_name())
+    except SyncError as e:  # the class and code only: never the password or the username
+        log.info("login failed: %s %s", type(e).__name__, e.code)
+        raise
     finally:
         transport.close()
+    add_secrets(result.token, result.username, result.name)
+    log.info("login ok: role %s, %d org unit(s)", result.role, len(result.org_units))
     return LoginOutcome(
         result=result,
         server_url=url,
@@ -134,6 +148,8 @@ class SyncRunner(QObject):
         self.blocked: str | None = None  # 'login' | 'too_old': no automatic runs until fixed
         #: extra ``Transport`` arguments (tests: ``sleep``, ``timeout``, ``attempts``)
         self.transport_options: dict[str, Any] = {}
+        #: this start's sync.siteconfig.SiteConfig (None: no site file was read)
+        self.site: Any = None
         self._again = False
         self._stopping = False
         self._token: str | None = None  # only when the keyring cannot keep it
@@ -254,14 +270,20 @@ class SyncRunner(QObject):
         assert url is not None and username is not None
 
         def work() -> tuple[Any, Any]:
+            from desktop.logsetup import add_secrets
             from sync.credentials import load_token
             from sync.engine import SyncEngine
             from sync.transport import Transport
 
             key = token or load_token(url, username)
             if key is None:
+                log.info("sync skipped: no token kept for this account (log in again)")
                 return None, store.sync_summary()
-            transport = Transport(url, token=key, app_version=app_version(), **options)
+            add_secrets(key)
+            from desktop.tlspin import with_pin
+
+            pinned = with_pin(store, url, options)  # a setup code's certificate pin
+            transport = Transport(url, token=key, app_version=app_version(), **pinned)
             try:
                 report = SyncEngine(store, transport).run(should_stop)
             finally:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
+from desktop.settings_keys import FACILITY as FACILITY_KEY
 from desktop.statusbar import NEEDS_LOGIN, OFFLINE, ONLINE, SYNCING, TOO_OLD
 from forms.model import Value
 
@@ -39,6 +40,10 @@ class SyncControls(QObject):
         runner.lane.error.connect(window.show_error)
         self.status.set_sync_action(a.sync_now, a.login)
         self.status.set_logged_in(runner.logged_in)
+        # newer versions already offered in this run (a notice once per version, no nagging)
+        self.offered: set[str] = set()
+        if runner.enabled and runner.logged_in:
+            self._check_stored_latest()
 
     @property
     def lang(self) -> str:
@@ -77,6 +82,8 @@ class SyncControls(QObject):
             if report.pulled:
                 parts.append(self.tr("%1 received").replace("%1", str(report.pulled)))
             self.status.message(self.tr("Sync done: %1.").replace("%1", ", ".join(parts)))
+        if report is not None and not report.app_too_old:
+            self.offer_update(report.app_latest)
         if report is not None and report.new_conflicts:
             self.status.message(
                 self.tr(
@@ -88,6 +95,41 @@ class SyncControls(QObject):
             self.window.reload_after_pull()
         if self.conflict_dialog is not None and self.conflict_dialog.isVisible():
             self._load_conflicts()
+
+    # -- versions --------------------------------------------------------------------------
+
+    def _check_stored_latest(self) -> None:
+        """At start, on the sync lane: the latest version the server advertised last time."""
+        from desktop import syncrunner
+        from sync.appversion import APP_LATEST_KEY
+
+        store = self.session.store
+
+        def work() -> str | None:
+            syncrunner.app_version()  # read once here, off the GUI thread
+            return store.get_setting(APP_LATEST_KEY)
+
+        self.runner.lane.run(work, self.offer_update, label="app latest")
+
+    def offer_update(self, latest: str | None) -> bool:
+        """A calm notice when the server advertises a newer Kabar; once per version per run."""
+        from desktop import syncrunner
+        from sync.appversion import is_newer
+
+        this_version = syncrunner.app_version()
+        if not latest or latest in self.offered or not is_newer(latest, this_version):
+            return False
+        self.offered.add(latest)
+        self.window.show_notice(
+            self.tr(
+                "A new version of Kabar, %1, is available (this computer has %2). Ask your IT "
+                "staff to install it when convenient; your figures stay safe meanwhile."
+            )
+            .replace("%1", latest)
+            .replace("%2", this_version),
+            calm=True,
+        )
+        return True
 
     def _on_app_too_old(self) -> None:
         self.status.set_connection(TOO_OLD)
@@ -102,6 +144,7 @@ class SyncControls(QObject):
 
     def show_login(self, username: str | None = None) -> None:
         from desktop.login import LoginDialog
+        from desktop.sitenotice import locked_by
 
         if self.login_dialog is not None and self.login_dialog.isVisible():
             self.login_dialog.raise_()
@@ -114,10 +157,23 @@ class SyncControls(QObject):
             server_url=self.session.server_url or runner.server_url,
             username=username or runner.username,
             parent=self.window,
+            locked_by=locked_by(self.session.site),
+            store=self.session.store,
+            site=self.session.site,
         )
         dialog.logged_in.connect(self._on_logged_in)
+        dialog.setup_applied.connect(self._on_setup_applied)
         self.login_dialog = dialog
         dialog.open()
+
+    def _on_setup_applied(self, redemption: Any) -> None:
+        """A setup code applied from the login dialog: its server, and its facility from now
+        on (the store keeps both; the officer stays the same)."""
+        self.session.server_url = redemption.server_url
+        self.status.set_server(redemption.server_url)
+        code = self.session.store.get_setting(FACILITY_KEY)
+        if code == redemption.facility_code and code != self.session.facility_code:
+            self.window.apply_facility(code, redemption.facility_name, self.session.officer)
 
     def _on_login_needed(self, username: str) -> None:
         self.status.set_connection(NEEDS_LOGIN if self.runner.logged_in else OFFLINE)

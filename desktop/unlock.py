@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.login import problem_text
-from desktop.style import named
+from desktop.style import problem_label
 from desktop.worker import Operations
 
 #: password -> does it match the stored verifier; runs on a worker thread
@@ -53,11 +53,7 @@ class UnlockDialog(QDialog):
         self.password.setObjectName("unlockPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_label.setBuddy(self.password)
-        self.problem = QLabel(self)
-        named(self.problem, "loginProblem")
-        self.problem.setWordWrap(True)
-        self.problem.setTextFormat(Qt.TextFormat.PlainText)
-        self.problem.hide()
+        self.problem = problem_label(self, "loginProblem")
         self.forgot_button = QPushButton(self)
         self.forgot_button.setObjectName("forgotPassword")
         self.forgot_button.setFlat(True)

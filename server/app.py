@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
-from server import api_meta, api_token, db, public, sync_api
+from server import api_meta, api_setup, api_token, db, public, sync_api
 from server.bodies import BodyLimitMiddleware
 from server.context import ServerContext
 from server.errors import install_handlers
@@ -52,6 +52,7 @@ def create_app(db_url: str, settings: Settings | None = None) -> FastAPI:
     app.include_router(api_meta.router)
     app.include_router(sync_api.router)
     app.include_router(public.router)
+    app.include_router(api_setup.router)
     # Outermost last: responses are gzipped after everything else; bodies are checked first.
     app.add_middleware(
         BodyLimitMiddleware,

@@ -1,5 +1,5 @@
 """``kabar-server``: the admin command line (init, import-wilayah, add-facility, add-user,
-revoke-device, publish-form, serve, demo-seed).
+revoke-device, publish-form, serve, demo-seed, provision-code, provision-key).
 
 Every refusal is one line on stderr and exit code 1 (2 for bad arguments), never a traceback.
 """
@@ -71,8 +71,50 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=1)
+    p.add_argument(
+        "--app-latest",
+        metavar="VERSION",
+        help="the newest Kabar app version: laptops below it show an update notice "
+        "(default: $KABAR_APP_LATEST or this server's own version)",
+    )
+    p.add_argument(
+        "--app-minimum",
+        metavar="VERSION",
+        help="laptops below this version cannot send (426) and keep their figures until "
+        "updated (default: $KABAR_APP_MINIMUM or 0.1.0)",
+    )
 
     sub.add_parser("demo-seed", parents=[common], help="a small demo province with accounts")
+
+    p = sub.add_parser(
+        "provision-code",
+        parents=[common],
+        help="a one-time setup code (text and QR) that configures a fresh laptop",
+    )
+    p.add_argument("--facility", required=True, help="the facility code, e.g. P6408040201")
+    p.add_argument(
+        "--server-url",
+        default=None,
+        help=f"the address laptops use (default: ${PUBLIC_URL_ENV})",
+    )
+    pin = p.add_mutually_exclusive_group()
+    pin.add_argument("--cert", type=Path, help="the server's certificate (PEM) to pin")
+    pin.add_argument(
+        "--fetch-cert", action="store_true", help="pin the certificate the server presents now"
+    )
+    pin.add_argument(
+        "--no-pin",
+        action="store_true",
+        help="https with a publicly trusted certificate: no pin, the OS trust store checks it",
+    )
+    p.add_argument("--days", type=int, default=14, help="valid for this many days (default 14)")
+    p.add_argument("--qr", type=Path, help="also write a QR image (.png or .svg)")
+
+    sub.add_parser(
+        "provision-key",
+        parents=[common],
+        help="the public key of setup codes (for provision_keys in site.toml)",
+    )
     return parser
 
 
@@ -282,10 +324,12 @@ def cmd_serve(url: str, args: argparse.Namespace) -> None:
 
     if args.workers < 1:
         raise CliError("--workers must be at least 1", EXIT_USAGE)
+    settings = _version_settings(args)
     engine = _session(url)
     engine.dispose()
     if args.workers == 1:
-        uvicorn.run(create_app(url), host=args.host, port=args.port, **_UVICORN_OPTIONS)
+        app = create_app(url, settings)
+        uvicorn.run(app, host=args.host, port=args.port, **_UVICORN_OPTIONS)
         return
     # Several worker processes import the app themselves: hand them the URL by environment.
     os.environ[APP_DB_ENV] = url
@@ -299,6 +343,28 @@ def cmd_serve(url: str, args: argparse.Namespace) -> None:
     )
 
 
+def _version_settings(args: argparse.Namespace) -> Any:
+    """Settings with the app versions of ``--app-latest/--app-minimum`` (else the environment);
+    they go to the environment too, where further worker processes read them."""
+    import os
+
+    from server.settings import APP_LATEST_ENV, APP_MINIMUM_ENV, Settings, version_problem
+
+    for value, env in ((args.app_latest, APP_LATEST_ENV), (args.app_minimum, APP_MINIMUM_ENV)):
+        if value is not None:
+            os.environ[env] = value.strip()
+    settings = Settings()
+    problem = version_problem(settings.app_latest, settings.app_minimum)
+    if problem:
+        raise CliError(problem, EXIT_USAGE)
+    print(
+        f"kabar-server serve: app versions advertised: latest {settings.app_latest}, "
+        f"minimum {settings.app_minimum}",
+        file=sys.stderr,
+    )
+    return settings
+
+
 def cmd_demo_seed(url: str, args: argparse.Namespace) -> None:
     from server import demo
     from server.audit import cli_actor
@@ -310,6 +376,77 @@ def cmd_demo_seed(url: str, args: argparse.Namespace) -> None:
         print(line)
 
 
+#: the environment variable with the server's public address (provision-code's default)
+PUBLIC_URL_ENV = "KABAR_PUBLIC_URL"
+
+
+def cmd_provision_code(url: str, args: argparse.Namespace) -> None:
+    import os
+    from urllib.parse import urlsplit
+
+    from server import setupcodes
+    from server.audit import cli_actor
+    from sync.setupcode import fingerprint_hex
+
+    server_url = args.server_url or os.environ.get(PUBLIC_URL_ENV, "").strip()
+    if not server_url:
+        raise CliError(f"give --server-url (or set {PUBLIC_URL_ENV}): the address laptops use")
+    server_url = setupcodes.clean_server_url(server_url)
+    https = urlsplit(server_url).scheme == "https"
+    if args.qr is not None and args.qr.suffix.lower() not in setupcodes.QR_SUFFIXES:
+        raise CliError(f"--qr must end in .png or .svg, not {args.qr.name!r}", EXIT_USAGE)
+    if not https and (args.cert or args.fetch_cert):
+        raise CliError("--cert and --fetch-cert need an https:// server address", EXIT_USAGE)
+    if https and not (args.cert or args.fetch_cert or args.no_pin):
+        raise CliError(
+            "an https server needs --cert server.pem or --fetch-cert (pin the certificate), or "
+            "--no-pin (a publicly trusted certificate)",
+            EXIT_USAGE,
+        )
+    der = None
+    if args.cert is not None:
+        der = setupcodes.cert_from_file(args.cert)
+    elif args.fetch_cert:
+        der = setupcodes.fetch_cert(server_url)
+    engine = _session(url)
+    try:
+        issued = setupcodes.issue(
+            db.session_factory(engine),
+            server_url=server_url,
+            facility=args.facility.strip(),
+            cert_sha256=None if der is None else bytes.fromhex(fingerprint_hex(der)),
+            days=args.days,
+            actor=cli_actor(),
+        )
+    finally:
+        engine.dispose()
+    code = issued.code
+    if args.qr is not None:
+        setupcodes.write_qr(code.text(grouped=False), args.qr)
+    print(f"setup code for {code.facility} ({issued.facility_name})")
+    print(f"  server:      {code.server_url}")
+    pin = code.pin
+    shown = ":".join(pin[i : i + 2] for i in range(0, len(pin), 2)).upper() if pin else "none"
+    print(f"  certificate: sha256 {shown}")
+    print(f"  valid until: {code.expires_at:%d/%m/%Y %H:%M} UTC (once)")
+    if args.qr is not None:
+        print(f"  QR image:    {args.qr}")
+    print()
+    print(code.text())
+
+
+def cmd_provision_key(url: str, args: argparse.Namespace) -> None:
+    from server import setupcodes
+
+    engine = _session(url)
+    try:
+        key = setupcodes.signing_key(db.session_factory(engine))
+    finally:
+        engine.dispose()
+    print(f"setup-code key {key.key_id}; for site.toml:")
+    print(f'provision_keys = ["{key.public_key}"]')
+
+
 COMMANDS: dict[str, Callable[[str, argparse.Namespace], None]] = {
     "init": cmd_init,
     "import-wilayah": cmd_import_wilayah,
@@ -319,6 +456,8 @@ COMMANDS: dict[str, Callable[[str, argparse.Namespace], None]] = {
     "publish-form": cmd_publish_form,
     "serve": cmd_serve,
     "demo-seed": cmd_demo_seed,
+    "provision-code": cmd_provision_code,
+    "provision-key": cmd_provision_key,
 }
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: the newest migration; a test keeps it equal to Alembic's head
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 #: the environment variable that may name the database (``--db`` wins)
 DB_ENV = "KABAR_DB"
 SQLITE_BUSY_TIMEOUT_S = 30.0

@@ -302,5 +302,41 @@ class AdminAudit(Base):
     detail: Mapped[str] = mapped_column(Text)
 
 
+class SetupKey(Base):
+    """The server's Ed25519 key that signs setup codes (one row; kept here so every worker and
+    every admin host signs with the same key). The private key never leaves the server."""
+
+    __tablename__ = "setup_keys"
+
+    #: hex of the first 4 bytes of SHA-256 of the raw public key (``sync.setupcode.key_id``)
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    #: raw keys, base64
+    public_key: Mapped[str] = mapped_column(String(64))
+    private_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SetupCode(Base):
+    """A one-time setup code as issued (``kabar-server provision-code``) and when it was used."""
+
+    __tablename__ = "setup_codes"
+
+    #: the code's random id (hex of 8 bytes)
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(16))
+    facility: Mapped[str] = mapped_column(String(32))
+    server_url: Mapped[str] = mapped_column(String(255))
+    #: the certificate pin the code carries (hex), None for http or --no-pin
+    cert_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    redeemed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: the client address, the app's version header and the install's device id at redemption
+    redeemed_address: Mapped[str | None] = mapped_column(String(64))
+    redeemed_app: Mapped[str | None] = mapped_column(String(32))
+    redeemed_device: Mapped[str | None] = mapped_column(String(64))
+
+
 #: tables the application only ever appends to; triggers refuse UPDATE and DELETE
 APPEND_ONLY_TABLES = ("cell_versions", "admin_audit")

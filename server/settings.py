@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import timedelta
+
+from sync.appversion import is_newer, is_version
+
+#: the app versions the province advertises, when ``serve --app-latest/--app-minimum`` (or the
+#: Settings) do not say: every worker process reads them
+APP_LATEST_ENV = "KABAR_APP_LATEST"
+APP_MINIMUM_ENV = "KABAR_APP_MINIMUM"
 
 
 def _package_version() -> str:
@@ -34,6 +42,21 @@ class Settings:
 
     def __post_init__(self) -> None:
         if not self.app_latest:
-            object.__setattr__(self, "app_latest", _package_version())
+            latest = os.environ.get(APP_LATEST_ENV, "").strip() or _package_version()
+            object.__setattr__(self, "app_latest", latest)
         if not self.app_minimum:
-            object.__setattr__(self, "app_minimum", "0.1.0")
+            minimum = os.environ.get(APP_MINIMUM_ENV, "").strip() or "0.1.0"
+            object.__setattr__(self, "app_minimum", minimum)
+
+
+def version_problem(latest: str, minimum: str) -> str | None:
+    """Why ``latest``/``minimum`` cannot be advertised (None: they can)."""
+    for name, value in (("latest", latest), ("minimum", minimum)):
+        if not is_version(value):
+            return f"app {name} version must start with a number like 0.5.0 (not {value!r})"
+    if is_newer(minimum, latest):
+        return (
+            f"app minimum {minimum} is above the latest {latest}: every laptop would be refused "
+            "with no version to update to"
+        )
+    return None

@@ -16,6 +16,8 @@ from typing import Any
 from forms.errors import FormLoadError
 from forms.model import Text
 from sync import credentials
+from sync.appversion import APP_LATEST_KEY, APP_MINIMUM_KEY, advertised
+from sync.diagnostics import sync_run_line
 from sync.protocol import (
     REASONS,
     ProtocolError,
@@ -95,6 +97,8 @@ class SyncReport:
     #: the token is missing/expired/revoked: ask for the password; the outbox is intact
     needs_login: bool
     app_too_old: bool
+    #: the latest app version the server advertised (as last seen; None: never said)
+    app_latest: str | None = None
 
 
 @dataclass
@@ -169,19 +173,20 @@ class SyncEngine:
             start = self.transport.round_trips
             tally = _Tally()
             problem: Text | None = None
+            error: SyncError | ProtocolError | None = None
             needs_login = too_old = False
             finished = False
             try:
                 finished = self._run(tally, should_stop)
             except AuthError as e:
-                problem, needs_login = e.message, True
+                problem, needs_login, error = e.message, True, e
             except AppTooOldError as e:
-                problem, too_old = e.message, True
+                problem, too_old, error = e.message, True, e
             except SyncError as e:  # transient (try later) or permanent: said in plain words
-                problem = e.message
+                problem, error = e.message, e
             except ProtocolError as e:
                 # A reply that breaks the protocol (a proxy's page, a damaged body): try later.
-                problem = UNREADABLE
+                problem, error = UNREADABLE, e
                 log.warning("sync stopped: unreadable reply: %s", e.detail)
             if problem is None:
                 if self.store.waiting_items():
@@ -189,6 +194,19 @@ class SyncEngine:
                 elif tally.skew is not None:
                     problem = _skew_text(tally.skew)
             self._record(finished, problem, tally)
+            log.info(
+                "%s",
+                sync_run_line(
+                    finished=finished,
+                    pushed=tally.pushed,
+                    pulled=tally.pulled,
+                    new_conflicts=tally.new_conflicts,
+                    set_aside=tally.set_aside,
+                    round_trips=self.transport.round_trips - start,
+                    problem=problem,
+                    error=error,
+                ),
+            )
             return SyncReport(
                 pushed=tally.pushed,
                 pulled=tally.pulled,
@@ -200,6 +218,7 @@ class SyncEngine:
                 clock_skew_s=tally.skew,
                 needs_login=needs_login,
                 app_too_old=too_old,
+                app_latest=self.store.get_setting(APP_LATEST_KEY),
             )
 
     # -- steps -----------------------------------------------------------------------------
@@ -374,6 +393,11 @@ def apply_metadata(store: Store, transport: Transport, metadata: Mapping[str, An
                 store.set_setting(key, user[name])
     announced = {form_id: [version, sha] for form_id, version, sha in forms}
     store.set_setting(SERVER_FORMS_KEY, json.dumps(announced, sort_keys=True))
+    # What the province advertises: the desktop offers an update; below the minimum pushes
+    # are refused (426) and the outbox waits.
+    latest, minimum = advertised(metadata)
+    store.set_setting(APP_LATEST_KEY, latest)
+    store.set_setting(APP_MINIMUM_KEY, minimum)
     # The server's own `m` (it covers more than the document shows); computed for a server
     # that does not send one.
     digest = metadata.get("m")

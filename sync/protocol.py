@@ -126,6 +126,14 @@ REASONS: dict[str, Text] = {
         "Terlalu banyak percobaan masuk. Coba lagi nanti.",
         "Too many login attempts. Try again later.",
     ),
+    # one-time setup codes (POST /setup/redeem)
+    "setup_code_invalid": Text(
+        "Kode penyiapan tidak sah untuk server ini.", "The setup code is not valid for this server."
+    ),
+    "setup_code_expired": Text("Kode penyiapan sudah kedaluwarsa.", "The setup code has expired."),
+    "setup_code_used": Text(
+        "Kode penyiapan sudah pernah dipakai.", "The setup code has already been used."
+    ),
     # per submission or per cell
     "unknown_org_unit": Text("Unit organisasi tidak dikenal.", "Unknown org unit."),
     "not_allowed": Text(

@@ -115,6 +115,13 @@ TLS_FAILED = Text(
 )
 
 
+PIN_MISMATCH = Text(
+    "Sertifikat server tidak cocok — jangan lanjutkan, hubungi TI Dinas. Data tetap tersimpan.",
+    "The server's certificate does not match — do not go on, contact the district IT. Your "
+    "data stays saved.",
+)
+
+
 def _server_trouble(status: int) -> Text:
     return Text(
         f"Server sedang bermasalah (kode {status}). Data tetap tersimpan; pengiriman dicoba lagi "
@@ -149,6 +156,42 @@ class _TrustStoreAdapter(HTTPAdapter):
             pool.pop("ca_cert_dir", None)
             pool["ssl_context"] = self._context
         return host, pool
+
+
+class _PinnedAdapter(HTTPAdapter):
+    """HTTPS to a server whose certificate is pinned by SHA-256 (from a setup code): the chain
+    is not checked (a self-signed provincial server works), the fingerprint must match."""
+
+    def __init__(self, fingerprint: str) -> None:
+        self._fingerprint = fingerprint
+        super().__init__(pool_connections=1, pool_maxsize=2, max_retries=0)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.update(assert_fingerprint=self._fingerprint, cert_reqs="CERT_NONE")
+        super().init_poolmanager(*args, **kwargs)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        proxy_kwargs.update(assert_fingerprint=self._fingerprint, cert_reqs="CERT_NONE")
+        return super().proxy_manager_for(proxy, **proxy_kwargs)
+
+    def build_connection_pool_key_attributes(
+        self, request: requests.PreparedRequest, verify: Any, cert: Any = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        host, pool = super().build_connection_pool_key_attributes(request, False, cert)
+        pool.update(assert_fingerprint=self._fingerprint, cert_reqs="CERT_NONE")
+        return host, pool
+
+    def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
+        # requests would switch the pool back to CA checking; the pin is the check here.
+        super().cert_verify(conn, url, False, cert)
+
+
+def clean_pin(pin: str) -> str:
+    """A SHA-256 fingerprint as 64 lowercase hex digits (colons and spaces allowed)."""
+    digits = "".join(pin.split()).replace(":", "").lower()
+    if len(digits) != 64 or any(c not in "0123456789abcdef" for c in digits):
+        raise ValueError(f"not a SHA-256 fingerprint: {pin!r}")
+    return digits
 
 
 def make_ssl_context(ca_file: str | None = None) -> ssl.SSLContext:
@@ -203,6 +246,8 @@ class Transport:
         token: str | None = None,
         app_version: str,
         ca_file: str | None = None,
+        pin_sha256: str | None = None,
+        proxy: str | None = None,
         timeout: tuple[float, float] = (15.0, 60.0),
         attempts: int = 4,
         sleep: Callable[[float], None] = time.sleep,
@@ -232,9 +277,17 @@ class Transport:
                 "X-Kabar-App": app_version,
             }
         )
-        if self.base_url.startswith("https:"):
+        #: the server certificate's SHA-256 (hex) when pinned by a setup code: then the CA
+        #: check is replaced by the pin, and a changed certificate fails with PIN_MISMATCH
+        self.pin_sha256 = clean_pin(pin_sha256) if pin_sha256 else None
+        if self.base_url.startswith("https:") and self.pin_sha256:
+            session.mount("https://", _PinnedAdapter(self.pin_sha256))
+        elif self.base_url.startswith("https:"):
             session.mount("https://", _TrustStoreAdapter(make_ssl_context(ca_file)))
         self._session = session
+        # The site's proxy (site.toml) for both schemes; without it requests asks the system
+        # (HTTP(S)_PROXY, NO_PROXY; the Windows settings), as before.
+        self._proxies: dict[str, str] = {"http": proxy, "https": proxy} if proxy else {}
 
     # -- endpoints -------------------------------------------------------------------------
 
@@ -281,6 +334,22 @@ class Transport:
         if not mine:
             params["mine"] = "0"
         return self._json("GET", "/pull", params=params)
+
+    def setup_keys(self) -> list[str]:
+        """``GET /setup/key``: the server's setup-code public keys (base64), no login."""
+        reply = self._json("GET", "/setup/key", auth=False)
+        keys = reply.get("keys")
+        if not isinstance(keys, list) or not all(
+            isinstance(k, dict) and isinstance(k.get("public_key"), str) for k in keys
+        ):
+            raise TransientError(UNREADABLE, "bad_reply", "setup key reply")
+        return [str(k["public_key"]) for k in keys]
+
+    def redeem_setup_code(self, code: str, device_id: str | None = None) -> dict[str, Any]:
+        """``POST /setup/redeem``: the code's configuration (once; no login). With this
+        install's ``device_id`` a retry after a lost answer gets the same answer."""
+        body = {"code": code} if device_id is None else {"code": code, "device_id": device_id}
+        return self._json("POST", "/setup/redeem", body=body, auth=False, retry_429=False)
 
     def close(self) -> None:
         self._session.close()
@@ -376,9 +445,11 @@ class Transport:
                 request,
                 timeout=self.timeout,
                 allow_redirects=False,
-                proxies=self._session.rebuild_proxies(request, {}),
+                proxies=self._session.rebuild_proxies(request, dict(self._proxies)),
             )
         except requests.exceptions.SSLError as e:
+            if self.pin_sha256 and "ingerprints did not match" in str(e):
+                raise PermanentError(PIN_MISMATCH, "pin_mismatch", str(e)[:300]) from None
             raise PermanentError(TLS_FAILED, "tls", str(e)[:300]) from None
         except requests.exceptions.Timeout as e:
             raise TransientError(TIMEOUT, "timeout", str(e)[:300]) from None

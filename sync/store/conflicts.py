@@ -4,7 +4,6 @@ person's settlement of a conflict (a normal save whose push carries ``[value, re
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from collections.abc import Callable, Iterable
 from datetime import date
 
@@ -139,6 +138,8 @@ def settle(
         "SELECT status FROM day_status WHERE org_unit = ? AND form_id = ? AND period = ?", day
     ).fetchone()
     status = status_row[0] if status_row is not None else "draft"
+    import uuid  # not at module level: it imports platform (start-up time)
+
     submission = str(uuid.uuid4())
     conn.execute(
         "INSERT INTO submissions (uuid, org_unit, form_id, form_version, period, author, device,"

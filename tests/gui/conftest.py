@@ -139,6 +139,9 @@ class Kabar:
         launched.translations.uninstall()
         launched.store.close()
         self._destroy(window)
+        from desktop import gcguard
+
+        gcguard.uninstall()  # as Launch.close does
         self.running.remove(launched)
 
     def _destroy(self, window: Any) -> None:

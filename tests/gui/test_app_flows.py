@@ -287,3 +287,41 @@ def test_the_ca_file_is_remembered_and_given_to_every_sync(kabar, qtbot, tmp_pat
     kabar.stop(launched)
     again = kabar.start()  # no --ca-file this time: the saved one is used
     assert again.window.session.sync.transport_options["ca_file"] == str(pem.resolve())
+
+
+def test_first_run_offers_a_hospital_as_well(kabar, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A rumah sakit (kabar-server add-facility --type rumah_sakit, or a setup code naming one)
+    can be chosen like a puskesmas; a kecamatan still cannot."""
+    from desktop.firstrun import FirstRunDialog
+    from sync.store.rows import OrgUnitRow
+
+    seen: dict[str, object] = {}
+
+    def first_run(store) -> bool:  # type: ignore[no-untyped-def]
+        kecamatan = next(u for u in store.org_units() if u.level == "kecamatan")
+        store.upsert_org_units(
+            [OrgUnitRow("R6408990001", "RSUD Uji Coba", "rumah_sakit", kecamatan.code, None)]
+        )
+        dialog = FirstRunDialog(store)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.keyClicks(dialog.filter, "rsud uji")
+        seen["picked"] = dialog.selected_code()
+        dialog.filter.clear()
+        dialog.tree.setCurrentItem(dialog._items[kecamatan.code])
+        seen["region"] = dialog.selected_code()
+        dialog.tree.setCurrentItem(dialog._items["R6408990001"])
+        qtbot.keyClicks(dialog.officer, "Dewi")
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert ok.isEnabled()
+        with qtbot.waitSignal(dialog.accepted_choice) as blocker:
+            qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        seen["choice"] = blocker.args
+        return True
+
+    launched = kabar.start(prepared=False, first_run=first_run)
+    assert seen["picked"] == "R6408990001"
+    assert seen["region"] is None
+    assert seen["choice"] == ["R6408990001", "RSUD Uji Coba", "Dewi"]
+    assert launched.window.facility_label.text() == "RSUD Uji Coba"
+    kabar.stop(launched)

@@ -78,7 +78,15 @@ def db_url(engine_name: str, request: pytest.FixtureRequest, tmp_path: Path) -> 
 class LiveServer:
     """The real app under uvicorn on 127.0.0.1 (a thread), reached with ``requests``."""
 
-    def __init__(self, db_url: str, settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        db_url: str,
+        settings: Settings | None = None,
+        *,
+        certfile: Path | None = None,
+        keyfile: Path | None = None,
+    ) -> None:
+        """With ``certfile``/``keyfile`` it serves https (the setup-code pin tests)."""
         import uvicorn
 
         from server.app import create_app
@@ -95,7 +103,10 @@ class LiveServer:
             workers=1,
             server_header=False,
             date_header=False,
+            ssl_certfile=None if certfile is None else str(certfile),
+            ssl_keyfile=None if keyfile is None else str(keyfile),
         )
+        self.scheme = "http" if certfile is None else "https"
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="live-server", daemon=True)
 
@@ -107,7 +118,7 @@ class LiveServer:
                 raise RuntimeError("the live server did not start")
             time.sleep(0.01)
         port = self.server.servers[0].sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
+        self.url = f"{self.scheme}://127.0.0.1:{port}"
         return self
 
     def stop(self) -> None:

@@ -283,7 +283,7 @@ def test_migration_0002_drops_the_cell_foreign_keys_and_keeps_the_rows(
                 ),
                 {"p": date(2026, 11, 20), "at": at},
             )
-        db.migrate(empty_db_url)
+        db.migrate(empty_db_url, "0002")
         assert db.current_revision(engine) == "0002"
         assert _cell_foreign_keys(engine) == {"cells": 0, "cell_versions": 0}
         with engine.connect() as conn:
