@@ -87,6 +87,7 @@ class SetupCodeDialog(QDialog):
         self._ops = ops or Operations(self)
         self._options = dict(transport_options or {})
         self.code: Any = None  # the parsed sync.setupcode.SetupCode shown
+        self._unit_name: str | None = None  # its facility's name, read once when it was parsed
         self.busy = False
         self.result_: Any = None
         self._problem: tuple[str, Any] = ("", None)
@@ -152,10 +153,9 @@ class SetupCodeDialog(QDialog):
         if code is None:
             self.preview.hide()
             return
-        unit = self.store.org_unit(code.facility)
         facility = (
-            f"{unit.name} ({code.facility})"
-            if unit is not None
+            f"{self._unit_name} ({code.facility})"
+            if self._unit_name is not None
             else self.tr("%1 (not yet in this computer's list; it will be added)").replace(
                 "%1", code.facility
             )
@@ -269,14 +269,24 @@ class SetupCodeDialog(QDialog):
             return code, "untrusted"
         return code, ""
 
+    def _set_code(self, code: Any) -> None:
+        """The code shown. Its facility's name is read here, once: a language change redraws
+        the preview from what is kept, never from the store (which may be closed by then)."""
+        if code is not None and (self.code is None or code.facility != self.code.facility):
+            unit = self.store.org_unit(code.facility)
+            self._unit_name = unit.name if unit is not None else None
+        elif code is None:
+            self._unit_name = None
+        self.code = code
+        self.apply_button.setEnabled(code is not None)
+
     def _on_text_changed(self) -> None:
         # Shown as soon as the code reads whole (a scanner's Enter comes right after); problems
         # wait for Enter, not to scold half-typed text.
         if self.busy:
             return
         code, problem = self._parse()
-        self.code = code if not problem else None
-        self.apply_button.setEnabled(self.code is not None)
+        self._set_code(code if not problem else None)
         self._show_preview()
         if code is not None and problem:
             self._set_problem(problem, code)  # a whole code, refused here: say so at once
@@ -288,8 +298,7 @@ class SetupCodeDialog(QDialog):
         if self.busy:
             return False
         code, problem = self._parse()
-        self.code = code if not problem else None
-        self.apply_button.setEnabled(self.code is not None)
+        self._set_code(code if not problem else None)
         self._show_preview()
         self._set_problem(problem, code)
         if problem:

@@ -38,6 +38,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             )
 
 
+@pytest.fixture(autouse=True)
+def _no_widget_outlives_its_test() -> Iterator[None]:
+    """Widgets pytest-qt closed at the end of a test are only *scheduled* for deletion; left
+    alive, a dialog of one test received the next test's language change after its store had
+    closed (CI). They are destroyed here, after the test's own fixtures have finished."""
+    yield
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    from desktop import gcguard
+
+    assert gcguard.users() == 0, "a launched window was left open (its gcguard user remains)"
+
+
 @pytest.fixture(scope="session")
 def qm_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The .qm files built from the .ts sources as they are now (not a stale build)."""
@@ -152,6 +164,8 @@ class Kabar:
         assert not shiboken6.isValid(window), "the main window was not destroyed"
 
     def teardown(self) -> None:
+        from desktop import gcguard
+
         leftover = []
         for launched in list(self.running):
             ops = launched.window.session.ops
@@ -166,6 +180,7 @@ class Kabar:
             launched.translations.uninstall()
             launched.store.close()
             self._destroy(launched.window)
+            gcguard.uninstall()  # as Launch.close does; else the next tests run without it
         self.running.clear()
         QThreadPool.globalInstance().waitForDone(10000)
         assert not leftover, f"worker operations still pending at the end of the test: {leftover}"

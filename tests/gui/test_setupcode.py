@@ -195,6 +195,32 @@ def test_damaged_and_used_codes_get_their_own_words(kabar, qtbot, server) -> Non
         other.close()
 
 
+def test_a_shown_code_is_redrawn_in_another_language_without_reading_the_store(  # type: ignore[no-untyped-def]
+    kabar, qtbot, server
+) -> None:
+    """A dialog still on screen when the language changes redraws its preview from what it
+    read when the code was pasted: the store may be closed by then (seen in CI, where a
+    dialog that outlived its test was retranslated after its store had closed)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from desktop.setupcode import SetupCodeDialog
+    from sync.store import Store
+
+    other = Store.open(kabar.tmp_path / "other")
+    other.load_demo_org_units()
+    dialog = SetupCodeDialog(other)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    paste_and_check(qtbot, dialog, issue(server))
+    before = dialog.preview.text()
+    assert dialog.preview.isVisible()
+    assert f"Puskesmas Teluk Lingga ({CODE_FACILITY})" in before
+    other.close()
+    QCoreApplication.sendEvent(dialog, QEvent(QEvent.Type.LanguageChange))
+    assert dialog.preview.text() == before
+    dialog.reject()
+
+
 def test_a_code_from_the_login_dialog_fills_the_server_and_switches_the_facility(  # type: ignore[no-untyped-def]
     kabar, qtbot, server
 ) -> None:
@@ -214,6 +240,8 @@ def test_a_code_from_the_login_dialog_fills_the_server_and_switches_the_facility
     assert window.facility_label.text() == "Puskesmas Teluk Lingga"
     assert window.session.server_url == server.url
     login.reject()
+    # the switch reads the new facility's figures on the worker: let it finish
+    qtbot.waitUntil(lambda: kabar.idle(window), timeout=10000)
 
 
 def test_a_locked_site_refuses_a_code_for_another_server_offline(  # type: ignore[no-untyped-def]
