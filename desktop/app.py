@@ -265,10 +265,7 @@ def _launch_with_store(
     today: Callable[[], Any] | None,
     site: Any,
 ) -> Launch | None:
-    from desktop.mainwindow import MainWindow
-
-    trace("main window module imported")
-    from desktop.session import Session
+    from desktop.session import FirstRead, Session
     from forms.loader import builtin_forms
 
     saved_lang = store.get_setting(LANG)
@@ -320,8 +317,16 @@ def _launch_with_store(
     session.site = site
     if today is not None:
         session.today = today
-    window = MainWindow(session)
+    # Read today and its month on the worker while the main window's module is imported and the
+    # window built (the read is mostly SQLite, which runs beside them without the GIL).
+    first_read = FirstRead(session)
+    from desktop.mainwindow import MainWindow
+
+    trace("main window module imported")
+    window = MainWindow(session, first_read)
     trace("main window built")
+    window.await_first_read()  # shown complete, not empty and then filled
+    trace("first read in")
     window.show()
     window.start()
     if not args.quit_when_idle and store.get_setting(SETUP_LOGIN_PENDING):

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.actions import Actions
 from desktop.calendar import DITOLAK, KONFLIK, LENGKAP, CalendarPanel, to_date, to_qdate
 from desktop.formview import FormView
-from desktop.session import Session
+from desktop.session import FirstRead, Session, day_work, statuses_work
 from desktop.statusbar import StatusBar
 from desktop.style import named
 from desktop.summary import SummaryPanel
@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 
 AUTOSAVE_MS = 20000  # a draft is written this long after the last keystroke (power cuts)
 STATUS_MARKS = {"kosong": "", "draf": " •", "lengkap": " ✓"}
+#: how long the window, before it is first shown, waits for its first read (see
+#: MainWindow.await_first_read): a year of data takes ~10 ms on the test machine
+FIRST_FRAME_WAIT_S = 0.25
 
 
 class MainWindow(QMainWindow):
@@ -46,14 +49,15 @@ class MainWindow(QMainWindow):
     statuses_loaded = Signal()
     completed = Signal(str)  # form id marked complete
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, first_read: FirstRead | None = None) -> None:
         super().__init__()
         self.session = session
-        self.day: date = session.today()
         # The first day and month are read on the worker while this window is built (the reads
         # are mostly SQLite, which runs beside the widget building); start() shows them.
-        self._first_read: dict[str, Any] = {}
-        self._read_first_day()
+        self._first = first_read if first_read is not None else FirstRead(session)
+        self._first.listen(self._show_first_read)
+        self._first_start: tuple[Any, Any, Any] | None = None
+        self.day: date = self._first.day
         self._generation = 0
         self._loading = False
         self._closing = False
@@ -209,9 +213,9 @@ class MainWindow(QMainWindow):
         was built) are shown once they are there; then sync soon."""
         _, day_done, day_failed = self._day_op()
         _, statuses_done = self._statuses_op()
-        self._first_read["start"] = (statuses_done, day_done, day_failed)
+        self._first_start = (statuses_done, day_done, day_failed)
         self._show_first_read()
-        if self.calendar.visible_range() != self._first_read["span"]:
+        if self.calendar.visible_range() != self._first.span:
             self.refresh_statuses()  # not the month read early (a calendar locale quirk)
         self.sync.start()
         self.sync.after_save()  # what earlier sessions left unsent goes out once we are idle
@@ -274,20 +278,7 @@ class MainWindow(QMainWindow):
         self.go_to(to_date(qdate))
 
     def _day_work(self, day: date) -> Any:
-        """The worker function that reads ``day`` of every form (values, yesterday, history)."""
-        s = self.session
-        org, forms = s.facility_code, list(s.forms)
-
-        def work() -> dict[str, tuple[Any, dict[str, Value], dict[str, list[Value]]]]:
-            out = {}
-            for form in forms:
-                data = s.store.load_day(org, form, day)
-                previous = s.store.previous_values(org, form, day)
-                history = s.store.history_values(org, form, day, days=28)
-                out[form.id] = (data, previous, history)
-            return out
-
-        return work
+        return day_work(self.session, day)
 
     def _load_day(self) -> None:
         work, done, failed = self._day_op()
@@ -370,37 +361,27 @@ class MainWindow(QMainWindow):
 
         self.session.ops.run(self._day_work(day), done, label="reload day after sync")
 
-    def _read_first_day(self) -> None:
-        """Queue one worker read of ``self.day`` and its month: as two operations the second
-        waited for the GUI thread (busy building and painting the window) between them."""
-        first = self.day.replace(day=1)
-        span = (first, (first + timedelta(days=31)).replace(day=1) - timedelta(days=1))
-        statuses_work, day_work = self._statuses_work(*span), self._day_work(self.day)
-
-        def work() -> tuple[Any, Any]:
-            return statuses_work(), day_work()
-
-        def arrived(outcome: tuple[Any, Any]) -> None:
-            self._first_read["outcome"] = outcome
-            self._show_first_read()
-
-        def failed(exc: BaseException) -> None:
-            self._first_read["error"] = exc
-            self._show_first_read()
-
-        self._first_read["span"] = span
-        self.session.ops.run(work, arrived, failed, label="load day and statuses")
+    def await_first_read(self, timeout_s: float = FIRST_FRAME_WAIT_S) -> bool:
+        """Before the window is first shown: wait up to ``timeout_s`` for the first read (it
+        ran on the worker while the window was built) so that the first frame shows the day's
+        figures and the month's marks instead of an empty form filled a moment later. A slow
+        disk only delays the window by ``timeout_s``; the read then lands when it arrives."""
+        if self._first.arrived:
+            return True
+        return self.session.ops.deliver_running(timeout_s)
 
     def _show_first_read(self) -> None:
         """Show the first read once both it has arrived and start() has run."""
-        read = self._first_read
-        if "start" not in read or not ("outcome" in read or "error" in read):
+        read, started = self._first, self._first_start
+        if started is None or not read.arrived:
             return
-        statuses_done, day_done, day_failed = read.pop("start")
-        if "error" in read:
-            day_failed(read.pop("error"))
+        self._first_start = None
+        statuses_done, day_done, day_failed = started
+        if read.error is not None:
+            day_failed(read.error)
             return
-        statuses, day = read.pop("outcome")
+        assert read.outcome is not None
+        statuses, day = read.outcome
         statuses_done(statuses)  # the calendar's marks first: the day's notice reads them
         day_done(day)
 
@@ -410,20 +391,7 @@ class MainWindow(QMainWindow):
         self.session.ops.run(work, done, label="statuses")
 
     def _statuses_work(self, first: date, last: date) -> Any:
-        """The worker function reading ``first``..``last``'s statuses, sync marks and summary."""
-        s = self.session
-        org, ids = s.facility_code, [f.id for f in s.forms]
-
-        # Without a server nothing is on its way anywhere: every day marked "waiting" would be
-        # noise (the status bar still counts what is not sent yet).
-        marks = bool(s.server_url)
-
-        def work() -> tuple[dict[date, str], dict[date, str], Any]:
-            statuses = s.store.day_statuses(org, ids, first, last)
-            sync_states = s.store.day_sync_states(org, None, first, last) if marks else {}
-            return statuses, sync_states, s.store.sync_summary()
-
-        return work
+        return statuses_work(self.session, first, last)
 
     def _statuses_op(self) -> tuple[Any, Any]:
         first, last = self.calendar.visible_range()

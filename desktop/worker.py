@@ -8,13 +8,14 @@ order they were queued, so "save day D" always finishes before "load day D+1" re
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +31,12 @@ class _Relay(QObject):
 
 
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, fn: Callable[[], Any], relay: _Relay, sent: threading.Event) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._fn = fn
         self._relay = relay
+        self._sent = sent
 
     def run(self) -> None:
         try:
@@ -44,6 +46,8 @@ class _Task(QRunnable):
             self._relay.failed.emit(exc)
         else:
             self._relay.succeeded.emit(result)
+        finally:
+            self._sent.set()  # the outcome is posted to the GUI thread (see deliver_running)
 
 
 @dataclass
@@ -71,6 +75,7 @@ class Operations(QObject):
         self._queue: deque[_Op] = deque()
         self._running: _Op | None = None
         self._relay: _Relay | None = None
+        self._sent: threading.Event | None = None
 
     @property
     def pending(self) -> int:
@@ -91,6 +96,20 @@ class Operations(QObject):
             self.busy_changed.emit(True)
         self._start_next()
 
+    def deliver_running(self, timeout_s: float) -> bool:
+        """Wait up to ``timeout_s`` for the running operation and deliver its outcome now, on
+        this (the GUI) thread, instead of at the event loop's next turn. True if it was.
+
+        For the first frame only: the window waits a moment for its first read so that it is
+        shown complete rather than empty and then filled. Never for anything a person is
+        waiting on; the outcome goes through the same queued signal either way.
+        """
+        sent = self._sent
+        if self._running is None or sent is None or not sent.wait(timeout_s):
+            return False
+        QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
+        return self._sent is not sent  # finished: cleared, or the next operation's own
+
     def wait(self, timeout_ms: int = 30000) -> bool:
         """Block until the pool is idle (used when closing; results are not delivered)."""
         return self._pool.waitForDone(timeout_ms)
@@ -104,12 +123,14 @@ class Operations(QObject):
         relay.succeeded.connect(self._on_succeeded)
         relay.failed.connect(self._on_failed)
         self._relay = relay  # kept alive until its signal has been delivered
-        self._pool.start(_Task(op.fn, relay))
+        self._sent = threading.Event()
+        self._pool.start(_Task(op.fn, relay, self._sent))
 
     def _finish(self) -> _Op:
         op = self._running
         assert op is not None, "worker result without a running operation"
         self._running = None
+        self._sent = None
         if self._relay is not None:
             self._relay.deleteLater()
             self._relay = None

@@ -108,7 +108,10 @@ class Kabar:
         ask_damaged: Callable[[Any, str], str] | None = None,
         today: date = TODAY,
         extra_args: tuple[str, ...] = (),
+        on_launched: Callable[[Any], None] | None = None,
     ) -> Any:
+        """``on_launched(launched)`` runs as soon as the window is shown, before any event is
+        processed (what the first frame will paint)."""
         from desktop.app import launch, parse_args
 
         data_dir = data_dir or self.data_dir
@@ -126,6 +129,8 @@ class Kabar:
         if launched is None:
             return None
         self.running.append(launched)
+        if on_launched is not None:
+            on_launched(launched)
         window = launched.window
         window.session.ops.error.connect(self.errors.append)
         window.session.sync.lane.error.connect(self.errors.append)
