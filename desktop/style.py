@@ -76,7 +76,7 @@ def problem_label(parent: QWidget, name: str) -> QLabel:
 
 def set_state(widget: QWidget, role: str, state: str) -> None:
     """Show ``state`` ("", "warning", "error") on a widget playing ``role``; no-op if unchanged."""
-    if widget.property("state") == state:
-        return
+    if (widget.property("state") or "") == state:
+        return  # unchanged; a widget never given a state has none (no empty sheet to set)
     widget.setProperty("state", state)
     widget.setStyleSheet(STATES.get((role, state), ""))
