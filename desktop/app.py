@@ -6,7 +6,6 @@ a month other than the visible one) is imported or queried before the window is 
 
 from __future__ import annotations
 
-import argparse
 import functools
 import gc
 import json
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.i18n import LANGS, Translations
 from desktop.launcher import (
+    Args,
     StoreOpening,
     clean_server_url,
     default_data_dir,
@@ -142,7 +142,7 @@ def ask_unlock(store: Any, runner: Any) -> bool:
     return bool(login.exec() == login.DialogCode.Accepted)
 
 
-def load_site(args: argparse.Namespace) -> Any:
+def load_site(args: Args) -> Any:
     """This start's site configuration (``--config`` or the search folders; see
     sync.siteconfig). Raises SiteConfigError only for a ``--config`` file that cannot be used."""
     from sync.siteconfig import load_site_config
@@ -188,7 +188,7 @@ class Launch:
         gcguard.uninstall()
 
 
-def launch(args: argparse.Namespace, **options: Any) -> Launch | None:
+def launch(args: Args, **options: Any) -> Launch | None:
     """Open the store and the main window (see ``_launch``). From here until ``Launch.close``
     Python's cycle collector runs on this, the GUI, thread only (desktop/gcguard.py)."""
     from desktop import gcguard
@@ -205,7 +205,7 @@ def launch(args: argparse.Namespace, **options: Any) -> Launch | None:
 
 
 def _launch(
-    args: argparse.Namespace,
+    args: Args,
     *,
     ask_damaged: AskDamaged | None = None,
     first_run: FirstRun | None = None,
@@ -257,7 +257,7 @@ def _launch(
 
 
 def _launch_with_store(
-    args: argparse.Namespace,
+    args: Args,
     store: Any,
     translations: Translations,
     first_run: FirstRun,
@@ -342,7 +342,7 @@ def _launch_with_store(
     return Launch(store, translations, window)
 
 
-def _server_url(args: argparse.Namespace, store: Any, site: Any) -> str | None:
+def _server_url(args: Args, store: Any, site: Any) -> str | None:
     """``--server`` is remembered; a value that is not an http(s) URL is refused clearly, and so
     is any value while the site file locks the server. Else the site's address, else the
     officer's."""
@@ -362,7 +362,7 @@ def _server_url(args: argparse.Namespace, store: Any, site: Any) -> str | None:
     return site.server_url or store.get_setting(SERVER_URL)
 
 
-def _ca_file(args: argparse.Namespace, store: Any, site: Any) -> str | None:
+def _ca_file(args: Args, store: Any, site: Any) -> str | None:
     """``--ca-file`` is remembered; a file that cannot be read is refused clearly. Else the
     site's CA file, else the officer's."""
     if args.ca_file is not None:
@@ -419,7 +419,7 @@ def _announce_idle(launched: Launch, app: QApplication) -> None:
 def main(
     argv: list[str] | None = None,
     *,
-    args: argparse.Namespace | None = None,
+    args: Args | None = None,
     opening: StoreOpening | None = None,
 ) -> int:
     from desktop import logsetup

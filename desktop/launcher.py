@@ -6,13 +6,13 @@ without the GIL, so on a thread it overlaps the import of PySide6. This module i
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from desktop.settings_keys import LANGS
@@ -28,7 +28,67 @@ def trace(step: str) -> None:
         print(f"kabar start-up {ms:7.1f} ms  {step}", file=sys.stderr, flush=True)
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
+class Args(SimpleNamespace):
+    """The parsed command line: ``data_dir``, ``lang``, ``demo``, ``server``, ``ca_file``,
+    ``config``, ``smoke_test``, ``quit_when_idle`` (as argparse names them)."""
+
+
+#: The options ``parse_args`` reads without argparse: name -> (attribute, kind), where kind is
+#: "flag" (store_true), "path", "text", or the tuple of allowed values. Must match ``_parser``.
+_FAST_OPTIONS: dict[str, tuple[str, Any]] = {
+    "--data-dir": ("data_dir", "path"),
+    "--lang": ("lang", LANGS),
+    "--demo": ("demo", "flag"),
+    "--server": ("server", "text"),
+    "--ca-file": ("ca_file", "text"),
+    "--config": ("config", "path"),
+    "--smoke-test": ("smoke_test", "flag"),
+    "--quit-when-idle": ("quit_when_idle", "flag"),
+}
+
+
+def parse_args(argv: list[str] | None) -> Args:
+    """The command line as ``Args``. The usual ones (whole option names, each value as the next
+    word) are read directly: building argparse's parser and its translations costs ~8 ms of
+    every start. Anything else (help, a typo, an abbreviation, ``--x=y``, a bad value) goes to
+    argparse, which decides and explains; tests/test_cli.py checks both ways agree."""
+    words = sys.argv[1:] if argv is None else list(argv)
+    fast = _fast_parse(words)
+    if fast is not None:
+        return fast
+    return Args(**vars(_parser().parse_args(words)))
+
+
+def _fast_parse(words: list[str]) -> Args | None:
+    values: dict[str, Any] = {
+        dest: (False if kind == "flag" else None) for dest, kind in _FAST_OPTIONS.values()
+    }
+    i = 0
+    while i < len(words):
+        option = _FAST_OPTIONS.get(words[i])
+        if option is None:
+            return None
+        dest, kind = option
+        if kind == "flag":
+            values[dest] = True
+            i += 1
+            continue
+        if i + 1 >= len(words) or words[i + 1].startswith("-"):
+            return None  # argparse's call (a value that looks like an option, or none)
+        value = words[i + 1]
+        if isinstance(kind, tuple):
+            if value not in kind:
+                return None
+        elif kind == "path":
+            value = Path(value)
+        values[dest] = value
+        i += 2
+    return Args(**values)
+
+
+def _parser() -> Any:
+    import argparse
+
     parser = argparse.ArgumentParser(prog="kabar", description="Kabar: laporan harian puskesmas")
     parser.add_argument("--data-dir", type=Path, default=None, help="folder data Kabar")
     parser.add_argument("--lang", choices=LANGS, default=None, help="bahasa tampilan (id/en)")
@@ -55,7 +115,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="periksa instalasi ini (data sementara, bukan data Anda), cetak hasilnya, lalu keluar",
     )
     parser.add_argument("--quit-when-idle", action="store_true", help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
+    return parser
 
 
 def clean_server_url(text: str) -> str | None:

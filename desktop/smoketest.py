@@ -8,7 +8,6 @@ A failure prints ``KABAR_SMOKE_FAILED {json}`` and a line for a person on stderr
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import json
 import os
@@ -18,7 +17,10 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from desktop.launcher import Args
 
 MARKER = "KABAR_SMOKE_OK"
 FAILED = "KABAR_SMOKE_FAILED"
@@ -57,7 +59,7 @@ class SmokeFailure(Exception):
     """One check did not hold; ``str()`` says what, for IT staff reading a build log."""
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: Args) -> int:
     """Run every check; print the marker line and return 0, or report the failure and return 1."""
     # Before Qt is imported: offscreen unless the caller names a platform (the xcb check does).
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

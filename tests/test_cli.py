@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -78,3 +81,65 @@ def test_a_ca_file_that_is_missing_or_not_a_certificate_is_refused(tmp_path: Pat
     wrong = run_kabar("--data-dir", str(tmp_path), "--ca-file", str(not_pem), "--quit-when-idle")
     assert wrong.returncode == 1
     assert "--ca-file bukan sertifikat PEM" in wrong.stderr
+
+
+# -- the argument fast path agrees with argparse ------------------------------------------------
+
+WORDS = [
+    "--data-dir", "--lang", "--demo", "--server", "--ca-file", "--config", "--smoke-test",
+    "--quit-when-idle", "--data", "--help", "-h", "--lang=id", "--", "id", "en", "fr", "",
+    "/tmp/x", "C:\\Data\\Kabar", "https://kabar.example", "-1", "-x", "data dir", "site.toml",
+]  # fmt: skip
+
+
+def _argparse_result(words: list[str]) -> object:
+    """What argparse alone makes of ``words``: its namespace, or "exit" (help or an error)."""
+    import contextlib
+    import io
+
+    from desktop.launcher import Args, _parser
+
+    with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            return Args(**vars(_parser().parse_args(words)))
+        except SystemExit:
+            return "exit"
+
+
+OPTIONS = ["--data-dir", "--lang", "--server", "--ca-file", "--config"]
+FLAGS = ["--demo", "--smoke-test", "--quit-when-idle"]
+#: mostly well-formed lines (an option and a value, a flag), with any word now and then
+ITEMS = st.one_of(
+    st.tuples(st.sampled_from(OPTIONS), st.sampled_from(WORDS)).map(list),
+    st.sampled_from(FLAGS).map(lambda f: [f]),
+    st.sampled_from(WORDS).map(lambda w: [w]),
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(ITEMS, max_size=5).map(lambda items: [w for item in items for w in item]))
+def test_the_fast_path_reads_a_command_line_exactly_as_argparse_or_leaves_it(
+    words: list[str],
+) -> None:
+    from desktop.launcher import _fast_parse, parse_args
+
+    fast = _fast_parse(words)
+    expected = _argparse_result(words)
+    if fast is not None:
+        assert fast == expected, words
+    if expected != "exit":
+        assert parse_args(words) == expected
+
+
+def test_the_usual_command_lines_take_the_fast_path() -> None:
+    """The fast path is the point: a normal start, the benchmark's and the demo's lines."""
+    from desktop.launcher import _fast_parse
+
+    for words in (
+        [],
+        ["--data-dir", "/tmp/d", "--lang", "id", "--quit-when-idle"],
+        ["--data-dir", "demo-data/desktop", "--demo", "--server", "http://127.0.0.1:8000"],
+        ["--config", "site.toml", "--ca-file", "ca.pem", "--lang", "en"],
+        ["--smoke-test"],
+    ):
+        assert _fast_parse(words) is not None, words

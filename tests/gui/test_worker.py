@@ -54,7 +54,6 @@ def test_the_first_frame_shows_the_saved_day_not_an_empty_form(kabar, qtbot) -> 
     """What the officer sees first is the day's figures and the month's marks: the read done
     on the worker while the window was built lands before the window's first paint."""
     from forms.loader import builtin_forms
-
     from tests.gui.conftest import prepare_data_dir
 
     prepare_data_dir(kabar.data_dir)
