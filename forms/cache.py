@@ -14,11 +14,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import hashlib
 import json
 import logging
 import os
 import sys
+import zlib
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -92,7 +92,11 @@ def _fingerprint() -> bytes:
 
 
 def cache_path(cache_dir: Path, yaml_path: Path, data: bytes) -> Path:
-    digest = hashlib.sha256(_fingerprint() + b"\0" + data).hexdigest()[:24]
+    """The copy's name changes whenever the YAML or the loader does. A 64-bit checksum (CRC-32
+    and Adler-32) is enough for that: what a copy holds is checked against the YAML text on
+    every read (``load_cached``), and it spares start-up the OpenSSL that hashlib loads."""
+    key = _fingerprint() + b"\0" + data
+    digest = f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}"
     return cache_dir / f"{yaml_path.stem}-{digest}.json"
 
 

@@ -19,6 +19,15 @@ ORG_UNITS = "SELECT code, name, level, parent_code, type FROM org_units ORDER BY
 ORG_UNIT = "SELECT code, name, level, parent_code, type FROM org_units WHERE code = ?"
 ORG_UNIT_EXISTS = "SELECT 1 FROM org_units WHERE code = ?"
 
+#: the fingerprint of a form version already recorded with exactly this text
+RECORDED_FORM_SHA = """
+    SELECT sha256 FROM form_versions WHERE form_id = ? AND version = ? AND source_text = ?
+"""
+
+FORM_RECORDED = """
+    SELECT 1 FROM form_versions WHERE form_id = ? AND version = ? AND sha256 = ?
+"""
+
 REGISTER_FORM = """
     INSERT INTO form_versions (form_id, version, sha256, source_text, registered_at)
     VALUES (?, ?, ?, ?, ?)

@@ -6,7 +6,6 @@ serialized, and each save is one SQLite transaction.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -60,6 +59,8 @@ def _utc_now() -> datetime:
 
 def form_sha256(form: FormDefinition) -> str:
     """Fingerprint of a form version: its file text, or (built in code) its full repr."""
+    import hashlib  # here: a start with forms already recorded never hashes (Store._sha_of)
+
     text = form.source_text or repr(form)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -274,25 +275,43 @@ class Store:
 
     # -- forms -----------------------------------------------------------------------------
 
-    def _remember(self, form: FormDefinition) -> str:
+    def _remember(self, form: FormDefinition) -> None:
+        """Know ``form`` by id and version (the newest version is the current one)."""
+        with self._cache_lock:
+            known = self._forms.get(form.id)
+            if known is None or known.version <= form.version:
+                self._forms[form.id] = form
+            self._in_memory[(form.id, form.version)] = form
+
+    def _sha_of(self, form: FormDefinition, conn: sqlite3.Connection | None = None) -> str:
+        """The form version's fingerprint (``form_sha256``), kept per form object.
+
+        With ``conn``: a version already recorded with this exact text takes its fingerprint
+        from the table instead of hashing (start-up then never loads OpenSSL for hashlib)."""
         with self._cache_lock:
             # By identity: equality ignores source_text, and hashing a whole form each save
             # would cost more than the lookup saves.
             cached = self._sha.get(id(form))
             if cached is not None and cached[0] is form:
-                sha = cached[1]
-            else:
-                sha = form_sha256(form)
-                self._sha[id(form)] = (form, sha)
-            known = self._forms.get(form.id)
-            if known is None or known.version <= form.version:
-                self._forms[form.id] = form
-            self._in_memory[(form.id, form.version)] = form
+                return cached[1]
+        row = None
+        if conn is not None and form.source_text:
+            row = conn.execute(
+                q.RECORDED_FORM_SHA, (form.id, form.version, form.source_text)
+            ).fetchone()
+        sha = str(row[0]) if row is not None else form_sha256(form)
+        with self._cache_lock:
+            self._sha[id(form)] = (form, sha)
         return sha
 
     def register_form(self, form: FormDefinition) -> None:
         """Record this form version (id, version, sha256, source); idempotent."""
-        sha = self._remember(form)
+        self._remember(form)
+        with self._read() as conn:
+            sha = self._sha_of(form, conn)
+            recorded = conn.execute(q.FORM_RECORDED, (form.id, form.version, sha)).fetchone()
+        if recorded is not None:
+            self._registered_now(form, sha)
         if (form.id, form.version, sha) in self._registered:
             return
         with self._write() as conn:
@@ -374,7 +393,8 @@ class Store:
             )
         # Encode before the transaction: a wrong value must not even take the write lock.
         wanted = {code: encode(fields[code], values[code]) for code in fields if code in values}
-        sha = self._remember(form)
+        self._remember(form)
+        sha = self._sha_of(form)
         now = self._now()
         with self._write() as conn:
             result = self._save(conn, org_unit, form, sha, day, wanted, author, complete, now)

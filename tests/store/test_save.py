@@ -282,6 +282,40 @@ def test_register_form_is_idempotent_per_version_and_text(
     assert len(raw(path, "SELECT 1 FROM form_versions")) == 3
 
 
+def test_a_recorded_form_version_is_not_hashed_or_written_again_at_the_next_start(
+    store: Store, form: FormDefinition, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Start-up registers every built-in form: a version already recorded with exactly this
+    text takes its fingerprint from the table (no hashlib, no write transaction)."""
+    from dataclasses import replace
+
+    form = replace(form, source_text="id: harian-uji\nversion: 1\n")  # as loaded from YAML
+    store.register_form(form)
+    sha = store_module.form_sha256(form)
+    assert (sha,) in raw(store.path, "SELECT sha256 FROM form_versions")
+    before = len(raw(store.path, "SELECT 1 FROM form_versions"))
+    path = store.path
+    store.close()
+
+    def no_hashing(_form: FormDefinition) -> str:
+        raise AssertionError("a recorded form version was hashed again")
+
+    monkeypatch.setattr(store_module, "form_sha256", no_hashing)
+    with Store.open(path.parent) as again:
+        writes: list[str] = []
+        monkeypatch.setattr(again, "_write", lambda *a, **k: writes.append("write"))
+        again.register_form(replace(form))  # an equal copy, as a new process loads it
+        assert writes == []
+        # saves carry the recorded fingerprint
+        assert again._sha_of(again._form(form.id)) == sha
+    # a form built in code (no text) is still hashed: nothing to look it up by
+    # a changed text under the same version is hashed (and recorded) as before
+    monkeypatch.undo()
+    with Store.open(path.parent) as third:
+        third.register_form(replace(form, source_text=form.source_text + "\n# komentar\n"))
+    assert len(raw(path, "SELECT 1 FROM form_versions")) == before + 1
+
+
 def test_settings_and_device_id(store: Store) -> None:
     device = store.device_id()
     assert len(device) == 36
