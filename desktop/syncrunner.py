@@ -11,8 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -48,8 +47,7 @@ def device_name() -> str:
     return platform.node() or "Kabar"
 
 
-@dataclass(frozen=True)
-class LoginOutcome:
+class LoginOutcome(NamedTuple):
     result: Any  # sync.transport.LoginResult
     server_url: str
     #: False: the OS keyring cannot hold the token; it lives in memory for this session only

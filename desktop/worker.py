@@ -12,8 +12,7 @@ import threading
 import traceback
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRunnable, QThreadPool, Signal
 
@@ -50,8 +49,7 @@ class _Task(QRunnable):
             self._sent.set()  # the outcome is posted to the GUI thread (see deliver_running)
 
 
-@dataclass
-class _Op:
+class _Op(NamedTuple):
     fn: Callable[[], Any]
     on_done: Done | None
     on_error: Failed | None

@@ -8,9 +8,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 #: the file's name in every folder searched
 FILE_NAME = "site.toml"
@@ -22,8 +21,7 @@ _PROXY_SCHEMES = ("http", "https")
 _PEM_MARK = b"-----BEGIN CERTIFICATE-----"
 
 
-@dataclass(frozen=True)
-class SiteConfig:
+class SiteConfig(NamedTuple):
     """What the site's IT officer set; None (or empty) means "not set here: the user's own"."""
 
     server_url: str | None = None
