@@ -9,14 +9,10 @@ a stripe down the left edge of a day that needs a person (conflict, refused).
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QEvent, QLocale, QRect, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QCalendarWidget, QHBoxLayout, QLabel, QVBoxLayout, QWidget
-
-if TYPE_CHECKING:
-    from PySide6.QtGui import QPainter
 
 KOSONG, DRAF, LENGKAP = "kosong", "draf", "lengkap"
 
@@ -93,8 +89,6 @@ class StatusCalendar(QCalendarWidget):
         super().changeEvent(event)
 
     def paintCell(self, painter: QPainter, rect: QRect, qdate: QDate) -> None:
-        # QFont and QPainter are imported by the painting code only: making their Python types
-        # builds 11 enums (~2 ms), which the window's first paint pays, not its building.
         day = to_date(qdate)
         status = self.statuses.get(day, KOSONG)
         in_month = qdate.month() == self.monthShown()
@@ -112,8 +106,6 @@ class StatusCalendar(QCalendarWidget):
         if sync in FRAMED:
             # A stripe, not a frame: rows are short and a frame would cross the day's number.
             painter.fillRect(rect.x() + 1, rect.y() + 1, 4, rect.height() - 2, colour)
-        from PySide6.QtGui import QFont
-
         font = QFont(painter.font())
         font.setBold(True)
         font.setPointSizeF(max(6.0, font.pointSizeF() * 0.9))
@@ -127,8 +119,6 @@ class StatusCalendar(QCalendarWidget):
         painter.restore()
 
     def _paint_status(self, painter: QPainter, rect: QRect, qdate: QDate, status: str) -> None:
-        from PySide6.QtGui import QFont
-
         painter.save()
         selected = qdate == self.selectedDate()
         painter.fillRect(rect, COLOURS[status])

@@ -26,7 +26,6 @@ read_rss_kb = desktop.app.read_rss_kb
 def snapshot():  # called by the idle report, before it prints KABAR_IDLE
     at_idle["made"] = sorted(n for n in ("QMessageBox", "QStyle") if n in vars(widgets))
     heavy = ("uuid", "platform", "yaml", "sqlalchemy", "alembic", "hashlib", "locale")
-    at_idle["qfont_made"] = "QFont" in vars(sys.modules["PySide6.QtGui"])
     at_idle["imported"] = sorted(m for m in heavy if m in sys.modules)
     from desktop import gcguard
 
@@ -89,8 +88,6 @@ def test_a_normal_start_makes_no_message_box_or_style_class_and_leaves_gc_on(
     # hashlib loads OpenSSL: forms already recorded are not hashed again; locale came with
     # argparse's translations, which the usual command line does without).
     assert found["imported"] == []
-    # QFont's type (and its enums) is made by the first paint, after idle
-    assert found["qfont_made"] is False
     # The launcher pauses the collector for the start; idle turns it back on.
     assert found["gc_on_gui_thread"] is True
     # The style is given to QApplication on its command line, not set afterwards.
