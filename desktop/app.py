@@ -393,17 +393,24 @@ def _headless_defaults(
     return facility, officer
 
 
-def _announce_idle(launched: Launch, app: QApplication) -> None:
-    ops = launched.window.session.ops
+def _when_idle(ops: Operations, fn: Callable[[], None]) -> None:
+    """Call ``fn`` once, the first time ``ops`` has nothing queued or running (at the event
+    loop's next turn at the earliest). Callers registered first are called first."""
     done = False
 
-    def report() -> None:
+    def check() -> None:
         nonlocal done
-        if done:
-            return
-        if ops.pending:
+        if done or ops.pending:
             return  # called again by ops.idle
         done = True
+        fn()
+
+    ops.idle.connect(check)
+    QTimer.singleShot(0, check)
+
+
+def _announce_idle(launched: Launch, app: QApplication) -> None:
+    def report() -> None:
         facility = launched.window.session.facility_code
         line = json.dumps({"rss_kb": read_rss_kb(), "facility": facility})
         trace("idle")
@@ -412,8 +419,7 @@ def _announce_idle(launched: Launch, app: QApplication) -> None:
         finally:
             app.quit()  # even when the reader has gone (a closed pipe): never run on unseen
 
-    ops.idle.connect(report)
-    QTimer.singleShot(0, report)
+    _when_idle(launched.window.session.ops, report)
 
 
 def main(
@@ -505,14 +511,7 @@ def _open_log_when_idle(launched: Launch, logs: Any) -> None:
     """Once the window is idle: the names met so far are secrets, then the log file opens."""
     from desktop import logsetup
 
-    ops = launched.window.session.ops
-    opened = False
-
     def open_now() -> None:
-        nonlocal opened
-        if opened:
-            return
-        opened = True
         session, store = launched.window.session, launched.store
         logsetup.add_secrets(session.officer, session.sync.username, store.get_setting(AUTH_NAME))
         log.info(
@@ -524,7 +523,4 @@ def _open_log_when_idle(launched: Launch, logs: Any) -> None:
         )
         logs.open_file()
 
-    if ops.pending:
-        ops.idle.connect(open_now)
-    else:
-        QTimer.singleShot(0, open_now)
+    _when_idle(launched.window.session.ops, open_now)
