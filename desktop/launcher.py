@@ -33,17 +33,32 @@ class Args(SimpleNamespace):
     ``config``, ``smoke_test``, ``quit_when_idle`` (as argparse names them)."""
 
 
-#: The options ``parse_args`` reads without argparse: name -> (attribute, kind), where kind is
-#: "flag" (store_true), "path", "text", or the tuple of allowed values. Must match ``_parser``.
-_FAST_OPTIONS: dict[str, tuple[str, Any]] = {
-    "--data-dir": ("data_dir", "path"),
-    "--lang": ("lang", LANGS),
-    "--demo": ("demo", "flag"),
-    "--server": ("server", "text"),
-    "--ca-file": ("ca_file", "text"),
-    "--config": ("config", "path"),
-    "--smoke-test": ("smoke_test", "flag"),
-    "--quit-when-idle": ("quit_when_idle", "flag"),
+#: The command line's options, for argparse and for the fast path alike: name -> (attribute,
+#: kind, metavar, help). kind: "flag" (store_true), "path", "text", or the allowed values.
+_OPTIONS: dict[str, tuple[str, Any, str | None, str | None]] = {
+    "--data-dir": ("data_dir", "path", None, "folder data Kabar"),
+    "--lang": ("lang", LANGS, None, "bahasa tampilan (id/en)"),
+    "--demo": ("demo", "flag", None, "isi contoh data bila masih kosong"),
+    "--server": ("server", "text", "URL", "alamat server provinsi (disimpan)"),
+    "--ca-file": (
+        "ca_file",
+        "text",
+        "PEM",
+        "sertifikat CA tambahan untuk server (disimpan; selain daftar CA sistem)",
+    ),
+    "--config": (
+        "config",
+        "path",
+        "TOML",
+        "pakai berkas pengaturan situs (site.toml) ini, bukan yang di lokasi bawaan",
+    ),
+    "--smoke-test": (
+        "smoke_test",
+        "flag",
+        None,
+        "periksa instalasi ini (data sementara, bukan data Anda), cetak hasilnya, lalu keluar",
+    ),
+    "--quit-when-idle": ("quit_when_idle", "flag", None, None),  # benchmarks, demo check
 }
 
 
@@ -61,14 +76,14 @@ def parse_args(argv: list[str] | None) -> Args:
 
 def _fast_parse(words: list[str]) -> Args | None:
     values: dict[str, Any] = {
-        dest: (False if kind == "flag" else None) for dest, kind in _FAST_OPTIONS.values()
+        dest: (False if kind == "flag" else None) for dest, kind, _, _ in _OPTIONS.values()
     }
     i = 0
     while i < len(words):
-        option = _FAST_OPTIONS.get(words[i])
+        option = _OPTIONS.get(words[i])
         if option is None:
             return None
-        dest, kind = option
+        dest, kind, _, _ = option
         if kind == "flag":
             values[dest] = True
             i += 1
@@ -90,31 +105,17 @@ def _parser() -> Any:
     import argparse
 
     parser = argparse.ArgumentParser(prog="kabar", description="Kabar: laporan harian puskesmas")
-    parser.add_argument("--data-dir", type=Path, default=None, help="folder data Kabar")
-    parser.add_argument("--lang", choices=LANGS, default=None, help="bahasa tampilan (id/en)")
-    parser.add_argument("--demo", action="store_true", help="isi contoh data bila masih kosong")
-    parser.add_argument(
-        "--server", metavar="URL", default=None, help="alamat server provinsi (disimpan)"
-    )
-    parser.add_argument(
-        "--ca-file",
-        metavar="PEM",
-        default=None,
-        help="sertifikat CA tambahan untuk server (disimpan; selain daftar CA sistem)",
-    )
-    parser.add_argument(
-        "--config",
-        type=Path,
-        metavar="TOML",
-        default=None,
-        help="pakai berkas pengaturan situs (site.toml) ini, bukan yang di lokasi bawaan",
-    )
-    parser.add_argument(
-        "--smoke-test",
-        action="store_true",
-        help="periksa instalasi ini (data sementara, bukan data Anda), cetak hasilnya, lalu keluar",
-    )
-    parser.add_argument("--quit-when-idle", action="store_true", help=argparse.SUPPRESS)
+    for name, (_, kind, metavar, help_text) in _OPTIONS.items():
+        shown = argparse.SUPPRESS if help_text is None else help_text
+        if kind == "flag":
+            parser.add_argument(name, action="store_true", help=shown)
+        elif isinstance(kind, tuple):
+            parser.add_argument(name, choices=kind, default=None, help=shown)
+        else:
+            kwargs: dict[str, Any] = {"metavar": metavar} if metavar else {}
+            if kind == "path":
+                kwargs["type"] = Path
+            parser.add_argument(name, default=None, help=shown, **kwargs)
     return parser
 
 
