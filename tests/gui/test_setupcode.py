@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
+from tests.support.setupcodes import issue_code
 from tests.support.tlscert import self_signed_cert
 
 pytestmark = pytest.mark.gui
@@ -20,21 +21,7 @@ CODE_FACILITY = "P6408040202"  # Puskesmas Teluk Lingga
 
 
 def issue(server: Any, *, days_ago: int = 0, facility: str = CODE_FACILITY) -> str:
-    from server import db, setupcodes
-
-    engine = db.make_engine(server.db_url)
-    try:
-        return setupcodes.issue(
-            db.session_factory(engine),
-            server_url=server.url,
-            facility=facility,
-            cert_sha256=None,
-            days=14,
-            actor="test",
-            now=datetime.now(UTC) - timedelta(days=days_ago),
-        ).text
-    finally:
-        engine.dispose()
+    return issue_code(server.db_url, server_url=server.url, facility=facility, days_ago=days_ago)
 
 
 def stored(data_dir: Path, *keys: str) -> list[Any]:

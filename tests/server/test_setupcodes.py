@@ -17,12 +17,13 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from server import db, setupcodes
+from server import db
 from server.cli import main
 from server.models import AdminAudit, SetupCode
 from server.settings import Settings
 from sync import setupcode as codec
 from tests.server.conftest import LiveServer
+from tests.support.setupcodes import issue_code
 
 FACILITY = "P6408040201"
 
@@ -50,19 +51,7 @@ def make_code(capsys: pytest.CaptureFixture[str], url: str, *extra: str) -> str:
 
 
 def issue(url: str, *, now: datetime | None = None, server_url: str = "http://127.0.0.1:9") -> str:
-    engine = db.make_engine(url)
-    try:
-        return setupcodes.issue(
-            db.session_factory(engine),
-            server_url=server_url,
-            facility=FACILITY,
-            cert_sha256=None,
-            days=14,
-            actor="test",
-            now=now,
-        ).text
-    finally:
-        engine.dispose()
+    return issue_code(url, server_url=server_url, facility=FACILITY, now=now)
 
 
 def redeem(server: LiveServer, text: str, device_id: str | None = None) -> requests.Response:

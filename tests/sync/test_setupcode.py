@@ -24,6 +24,7 @@ from server import db, setupcodes
 from sync import setupcode as codec
 from sync.transport import PermanentError, Transport
 from tests.server.conftest import LiveServer
+from tests.support.setupcodes import issue_code
 from tests.sync.test_transport import certs  # noqa: F401  (the CA-signed loopback certificate)
 
 FACILITY = "P6408040201"
@@ -245,19 +246,7 @@ def pin_of(pem: Path) -> bytes:
 
 
 def issue(db_url: str, server_url: str, pin: bytes | None, *, days_ago: int = 0) -> str:
-    engine = db.make_engine(db_url)
-    try:
-        return setupcodes.issue(
-            db.session_factory(engine),
-            server_url=server_url,
-            facility=FACILITY,
-            cert_sha256=pin,
-            days=14,
-            actor="test",
-            now=datetime.now(UTC) - timedelta(days=days_ago),
-        ).text
-    finally:
-        engine.dispose()
+    return issue_code(db_url, server_url=server_url, facility=FACILITY, pin=pin, days_ago=days_ago)
 
 
 def redeemed(db_url: str) -> list[object]:
