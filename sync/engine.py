@@ -194,20 +194,7 @@ class SyncEngine:
                 elif tally.skew is not None:
                     problem = _skew_text(tally.skew)
             self._record(finished, problem, tally)
-            log.info(
-                "%s",
-                sync_run_line(
-                    finished=finished,
-                    pushed=tally.pushed,
-                    pulled=tally.pulled,
-                    new_conflicts=tally.new_conflicts,
-                    set_aside=tally.set_aside,
-                    round_trips=self.transport.round_trips - start,
-                    problem=problem,
-                    error=error,
-                ),
-            )
-            return SyncReport(
+            report = SyncReport(
                 pushed=tally.pushed,
                 pulled=tally.pulled,
                 new_conflicts=tally.new_conflicts,
@@ -220,6 +207,20 @@ class SyncEngine:
                 app_too_old=too_old,
                 app_latest=self.store.get_setting(APP_LATEST_KEY),
             )
+            log.info(
+                "%s",
+                sync_run_line(
+                    finished=report.finished,
+                    pushed=report.pushed,
+                    pulled=report.pulled,
+                    new_conflicts=report.new_conflicts,
+                    set_aside=report.set_aside,
+                    round_trips=report.round_trips,
+                    problem=report.problem,
+                    error=error,
+                ),
+            )
+            return report
 
     # -- steps -----------------------------------------------------------------------------
 
